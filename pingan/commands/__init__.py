@@ -1,0 +1,1 @@
+"""One module per ``pingan`` subcommand; each defines ``register(app: typer.Typer)``."""
