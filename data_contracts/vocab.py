@@ -78,3 +78,32 @@ RISK_COLOURS: Final[tuple[tuple[str, str, str, str], ...]] = (
 )
 
 TIMEZONE: Final[str] = "Asia/Shanghai"
+
+#: Why a row was quarantined at ingest (reason code: (中文, English)). One row can be
+#: quarantined once; the first failing field (in contract order) names the reason.
+QUARANTINE_REASONS: Final[dict[str, tuple[str, str]]] = {
+    "missing_required": ("必填字段缺失", "required field missing"),
+    "bad_datetime": ("日期时间无法解析", "unparseable date/time"),
+    "bad_number": ("数值无法解析", "unparseable number"),
+    "out_of_range": ("数值超出范围", "value out of range"),
+    "bad_id_number": ("身份证号无效", "invalid resident ID number"),
+    "bad_phone": ("电话号码无效", "invalid phone number"),
+    "bad_plate": ("号牌无效", "invalid plate"),
+    "bad_uscc": ("统一社会信用代码无效", "invalid unified social credit code"),
+    "bad_coordinates": ("坐标无效", "invalid or missing coordinates"),
+    "outside_city": ("坐标在本市范围外", "coordinates outside the city"),
+    "unknown_category": ("未知类别", "value not in the declared categories"),
+}
+
+#: Update frequencies a contract may declare, with the age (hours) after which a feed is stale.
+UPDATE_FREQUENCIES: Final[dict[str, tuple[str, str, float]]] = {
+    "realtime": ("实时", "real time", 2.0),
+    "30s": ("30 秒", "30 seconds", 2.0),
+    "15min": ("15 分钟", "15 minutes", 2.0),
+    "hour": ("每小时", "hourly", 6.0),
+    "day": ("每日", "daily", 48.0),
+    "week": ("每周", "weekly", 24.0 * 9),
+    "month": ("每月", "monthly", 24.0 * 35),
+    "quarter": ("每季度", "quarterly", 24.0 * 100),
+    "year": ("每年", "yearly", 24.0 * 380),
+}
