@@ -1,0 +1,79 @@
+"""The Dash multi-page app (Dash Pages). Pages only lay out and wire callbacks to pure functions.
+
+Login and roles can be added later without touching pages: every page reads data through
+``dashboards.state.data()``, which a role-aware wrapper can replace per request.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dash
+from dash import Input, Output, dcc, html
+
+from dashboards import state
+from dashboards.data import AppData
+from dashboards.i18n import lang_of, t
+
+HERE = Path(__file__).resolve().parent
+
+NAV = (("/", "nav_cockpit"), ("/detail", "nav_detail"), ("/workbench", "nav_workbench"),
+       ("/camera", "nav_camera"), ("/quality", "nav_quality"))
+
+
+def _navbar(lang: str, path: str) -> list[Any]:
+    q = "?lang=en" if lang == "en" else ""
+    other = "zh" if lang == "en" else "en"
+    links = [dcc.Link(t(key, lang), href=f"{href}{q}", className="nav-link" + (" active" if href == path else ""))
+             for href, key in NAV]
+    return [html.Span(t("app_title", lang), className="brand"), *links,
+            dcc.Link(t("lang_switch", lang), id="lang-switch", href=f"{path}?lang={other}",
+                     className="nav-link lang")]
+
+
+def create_app(data: AppData, settings: Any = None) -> dash.Dash:
+    """Build the app over ``data`` (the store's view tables). Serves everything locally."""
+    state.set_data(data, settings)
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(HERE / "pages"),
+        assets_folder=str(HERE / "assets"),
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+        title="平安 pingan",
+    )
+    app.layout = html.Div([
+        dcc.Location(id="url"),
+        html.Nav(id="navbar", className="navbar"),
+        html.Main(dash.page_container, className="main"),
+    ])
+
+    @app.callback(Output("navbar", "children"), Input("url", "pathname"), Input("url", "search"))
+    def _nav(pathname: str | None, search: str | None) -> list[Any]:
+        return _navbar(lang_of(search), pathname or "/")
+
+    _add_report_download(app)
+    return app
+
+
+def _add_report_download(app: dash.Dash) -> None:
+    """Serve the latest generated report files (HTML/PDF) from the workdir's reports folder."""
+    import flask
+
+    @app.server.route("/download/report/<path:name>")
+    def _report(name: str):  # noqa: ANN202 - flask view
+        s = state.settings()
+        folder = Path(getattr(s, "workdir", "var")) / "reports"
+        target = (folder / name).resolve()
+        if not str(target).startswith(str(folder.resolve())) or not target.is_file():
+            flask.abort(404)
+        return flask.send_file(target, as_attachment=True)
+
+
+def serve(data: AppData, settings: Any = None, host: str = "127.0.0.1", port: int = 8050,
+          debug: bool = False) -> None:
+    """Run the app with its built-in server (analyst workstation / demo)."""
+    app = create_app(data, settings)
+    app.run(host=host, port=port, debug=debug)

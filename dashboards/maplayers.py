@@ -1,0 +1,90 @@
+"""Pure builders of the map layers: geometry sent once, colours as per-feature values.
+
+The browser keeps the cell GeoJSON; a filter change only sends a new ``hideout`` with one
+number per feature (in feature order), which ``assets/pingan_map.js`` turns into a stepped
+colour. Coordinates are WGS-84 lon/lat (EPSG:4326).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry import mapping
+
+from data_contracts.vocab import RISK_COLOURS
+
+#: Stepped scale on the 0–100 index: lower bounds of blue, yellow, orange, red.
+DEFAULT_STEPS: tuple[float, float, float, float] = (0.0, 25.0, 50.0, 75.0)
+STEP_COLOURS: tuple[str, ...] = tuple(c[3] for c in reversed(RISK_COLOURS))  # blue→red
+
+
+def cells_geojson(cells: np.ndarray) -> dict[str, Any]:
+    """FeatureCollection of H3 cell polygons with properties ``i`` (index) and ``h3`` (string id)."""
+    import h3
+
+    feats = []
+    # one small loop building geometry once per app start (not on a filter hot path)
+    for i, c in enumerate(np.asarray(cells, dtype=np.int64)):
+        s = h3.int_to_str(int(c))
+        ring = [[lng, lat] for lat, lng in h3.cell_to_boundary(s)]
+        ring.append(ring[0])
+        feats.append({"type": "Feature", "id": s, "properties": {"i": i, "h3": s},
+                      "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def cell_values(cells: np.ndarray, scores: pd.DataFrame, value_col: str = "score") -> list[float | None]:
+    """Values aligned to ``cells`` (``None`` where a cell has no score), rounded to 0.1."""
+    if scores.empty:
+        return [None] * len(cells)
+    s = scores.drop_duplicates("h3_9").set_index("h3_9")[value_col]
+    v = s.reindex(np.asarray(cells, dtype=np.int64)).to_numpy(dtype=float)
+    out = np.round(v, 1)
+    return [None if np.isnan(x) else float(x) for x in out]
+
+
+def hideout(values: list[float | None], steps: tuple[float, ...] = DEFAULT_STEPS,
+            highlight: list[int] | None = None) -> dict[str, Any]:
+    """The ``hideout`` the style function reads: values, steps, colours, optional highlight."""
+    return {"v": values, "steps": list(steps), "colors": list(STEP_COLOURS),
+            "hl": highlight or []}
+
+
+def areas_geojson(areas: gpd.GeoDataFrame, level: str, parent: str | None = None) -> dict[str, Any]:
+    """Admin boundaries of one level (optionally within ``parent``) as GeoJSON with code/name."""
+    if areas.empty:
+        return {"type": "FeatureCollection", "features": []}
+    a = areas[areas["level"] == level]
+    if parent is not None:
+        a = a[a["parent_code"] == parent]
+    a = a.assign(geometry=a.geometry.simplify(0.0005, preserve_topology=True))
+    return json.loads(a[["code", "name", "geometry"]].to_json())
+
+
+def hotspot_geojson(hot: pd.DataFrame, violation: str | None = None) -> dict[str, Any]:
+    """Significant Gi* hot cells (optionally of one violation type) as GeoJSON polygons."""
+    if hot.empty:
+        return {"type": "FeatureCollection", "features": []}
+    h = hot
+    if violation is not None and "violation" in h.columns:
+        h = h[h["violation"] == violation]
+    if "significant" in h.columns:
+        h = h[h["significant"].astype(bool)]
+    cells = h["h3"].to_numpy(dtype=np.int64) if "h3" in h.columns else h["h3_9"].to_numpy(dtype=np.int64)
+    gj = cells_geojson(np.unique(cells))
+    return gj
+
+
+def bounds_of(geoms: gpd.GeoSeries) -> list[list[float]]:
+    """Leaflet bounds [[south, west], [north, east]] of a GeoSeries."""
+    minx, miny, maxx, maxy = geoms.total_bounds
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+
+
+def feature_of(geom) -> dict[str, Any]:  # noqa: ANN001 - shapely geometry
+    """One GeoJSON geometry dict."""
+    return mapping(geom)

@@ -1,0 +1,170 @@
+"""驾驶舱 Cockpit: city map of H3 cells coloured by the composite index or a theme, with admin
+boundaries and camera hotspots, drill-down city → county → township → grid, side panels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_leaflet as dl
+import numpy as np
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboards import maplayers, queries, state
+from dashboards.i18n import lang_of, t
+
+dash.register_page(__name__, path="/", name="cockpit", title="驾驶舱 · pingan")
+
+_CACHE: dict[str, Any] = {}
+
+
+def _cells() -> np.ndarray:
+    cs = state.data().table("cell_scores")
+    if cs.empty:
+        return np.zeros(0, dtype=np.int64)
+    return np.sort(cs["h3_9"].astype("int64").unique())
+
+
+def _cells_geojson() -> dict:
+    if "cells" not in _CACHE:
+        _CACHE["cells"] = maplayers.cells_geojson(_cells())
+    return _CACHE["cells"]
+
+
+def _map(lang: str) -> Any:
+    d = state.data()
+    areas = d.table("areas")
+    s = state.settings()
+    layers: list[Any] = []
+    tile = getattr(s, "tile_url", None) if s is not None else None
+    if tile:
+        layers.append(dl.TileLayer(url=tile))
+    bounds = maplayers.bounds_of(areas[areas["level"] == "county"].geometry) if not areas.empty \
+        else [[28.0, 111.5], [29.5, 113.0]]
+    overlays = [
+        dl.Overlay(dl.GeoJSON(id="cells", data=_cells_geojson(),
+                              style={"variable": "pingan.cellStyle"},
+                              hideout=maplayers.hideout([])), name=t("cells_layer", lang), checked=True),
+        dl.Overlay(dl.GeoJSON(id="counties", data=maplayers.areas_geojson(areas, "county"),
+                              style={"variable": "pingan.areaStyle"}), name=t("boundaries", lang), checked=True),
+        dl.Overlay(dl.GeoJSON(id="townships", data=maplayers.areas_geojson(areas, "township"),
+                              style={"variable": "pingan.areaStyle"}), name=t("ranking_township", lang),
+                   checked=False),
+        dl.Overlay(dl.GeoJSON(id="hotspots", data=maplayers.hotspot_geojson(d.table("hotspots_h3")),
+                              style={"variable": "pingan.hotStyle"}), name=t("hotspots", lang), checked=False),
+    ]
+    return dl.Map(id="cockpit-map", preferCanvas=True, bounds=bounds, style={"height": "78vh"},
+                  children=[*layers, dl.LayersControl(overlays)])
+
+
+def layout(lang: str | None = None, **_: Any) -> Any:
+    lang = lang or "zh"
+    d = state.data()
+    periods = d.periods()
+    themes = d.themes()
+    if not periods:
+        return html.Div(t("no_data", lang), className="empty", id="cockpit-empty")
+    label = "name_en" if lang == "en" else "name_zh"
+    theme_opts = [{"label": r[label], "value": r["theme"]} for _, r in themes.iterrows()]
+    return html.Div([
+        dcc.Store(id="sel-area", data={"level": "city", "code": None}),
+        dcc.Store(id="lang", data=lang),
+        html.Div([
+            html.Div([html.Label(t("theme", lang)),
+                      dcc.Dropdown(id="theme", options=theme_opts, value=theme_opts[0]["value"],
+                                   clearable=False)]),
+            html.Div([html.Label(t("period", lang)),
+                      dcc.Dropdown(id="period", options=periods, value=periods[0], clearable=False)]),
+            html.A(t("download_report", lang), href="/download/report/latest.pdf", id="report-link"),
+        ], className="controls"),
+        html.Div([
+            html.Div(_map(lang), className="map-col"),
+            html.Div(id="side-panel", className="side-col"),
+        ], className="row"),
+    ])
+
+
+@callback(Output("cells", "hideout"), Input("theme", "value"), Input("period", "value"),
+          Input("sel-area", "data"))
+def recolour(theme: str, period: str, area: dict) -> dict:
+    """Only numbers travel: one value per cell in the order the geometry was sent."""
+    d = state.data()
+    s = queries.scores_for(d.table("cell_scores"), theme, period)
+    vals = maplayers.cell_values(_cells(), s)
+    hl: list[int] = []
+    if area and area.get("level") not in (None, "city"):
+        inside = queries.scores_for(d.table("cell_scores"), theme, period, area)["h3_9"].to_numpy()
+        hl = np.nonzero(np.isin(_cells(), inside))[0].tolist()[:5000]
+    return maplayers.hideout(vals, highlight=hl)
+
+
+@callback(Output("sel-area", "data"),
+          Input({"type": "drill", "level": ALL, "code": ALL}, "n_clicks"),
+          Input("counties", "clickData"),
+          Input("back-city", "n_clicks"),
+          State("sel-area", "data"), prevent_initial_call=True)
+def drill(_clicks: list, county_click: dict | None, _back: int | None, area: dict) -> dict:
+    trig = ctx.triggered_id
+    if trig == "back-city":
+        return {"level": "city", "code": None}
+    if trig == "counties" and county_click:
+        return {"level": "county", "code": str(county_click["properties"]["code"])}
+    if isinstance(trig, dict) and trig.get("type") == "drill":
+        if not any(c for c in _clicks if c):
+            return no_update
+        return {"level": trig["level"], "code": trig["code"]}
+    return no_update
+
+
+def _ranking_table(rank, level: str, lang: str) -> Any:
+    if rank.empty:
+        return html.Div(t("no_data", lang), className="empty")
+    head = html.Tr([html.Th("#"), html.Th(t("name", lang)), html.Th(t("index", lang)),
+                    html.Th(t("red_share", lang)), html.Th(t("change_prev", lang))])
+    rows = []
+    for i, r in enumerate(rank.itertuples(index=False), start=1):  # ≤ a few hundred areas
+        ch = "" if np.isnan(r.change) else f"{r.change:+.1f}"
+        name = html.Button(str(r.name), id={"type": "drill", "level": level, "code": str(r.code)},
+                           className="link") if level != "cell" else str(r.name)
+        rows.append(html.Tr([html.Td(i), html.Td(name), html.Td(f"{r.index:.1f}"),
+                             html.Td(f"{r.share_red:.0%}"), html.Td(ch)]))
+    return html.Table([head, *rows], className="simple", id=f"ranking-{level}")
+
+
+@callback(Output("side-panel", "children"), Input("sel-area", "data"), Input("theme", "value"),
+          Input("period", "value"), State("lang", "data"))
+def side_panel(area: dict, theme: str, period: str, lang: str) -> list[Any]:
+    d = state.data()
+    areas = d.table("areas")
+    prev = queries.previous_period(d.periods(), period)
+    level = queries.CHILD_LEVEL.get(area.get("level", "city"), "county")
+    rank = queries.child_ranking(d.table("area_scores"), area, theme, period, prev)
+    scores = queries.scores_for(d.table("cell_scores"), theme, period, area)
+    counts = queries.colour_counts(scores)
+    shares = queries.warning_shares(d.table("warnings"), period, area, d.themes())
+    title = queries.area_label(areas, area, lang, t("area_city", lang))
+    colour_row = html.Div([html.Span([html.Span(className="swatch", style={"background": c}),
+                                      f"{t(k, lang)} {counts[k]}  "])
+                           for k, c in (("red", "#d7191c"), ("orange", "#fd8d3c"),
+                                        ("yellow", "#fecc5c"), ("blue", "#2c7bb6"))])
+    share_rows = [html.Tr([html.Td(r.theme), html.Td(int(r.n)), html.Td(f"{r.share:.0%}")])
+                  for r in shares.itertuples(index=False)]
+    key = {"county": "ranking_county", "township": "ranking_township", "grid": "ranking_grid"}.get(level, "ranking_grid")
+    return [
+        html.Div([html.H4(title, id="side-title"),
+                  html.Button(t("back_city", lang), id="back-city", className="link"),
+                  colour_row], className="panel"),
+        html.Div([html.H4(t(key, lang)), _ranking_table(rank, level, lang)], className="panel"),
+        html.Div([html.H4(t("warning_share", lang)),
+                  html.Table(share_rows, className="simple") if share_rows
+                  else html.Div(t("no_data", lang), className="empty")], className="panel"),
+    ]
+
+
+@callback(Output("url", "href", allow_duplicate=True), Input("cells", "clickData"),
+          State("lang", "data"), prevent_initial_call=True)
+def open_cell(click: dict | None, lang: str) -> str:
+    if not click:
+        return no_update
+    q = "&lang=en" if lang == "en" else ""
+    return f"/detail?cell={click['properties']['h3']}{q}"

@@ -1,0 +1,83 @@
+"""Pure view-shaping functions the pages call (filter, rank, compare). No I/O, no Dash."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+CHILD_LEVEL = {"city": "county", "county": "township", "township": "grid", "grid": "cell"}
+
+
+def scores_for(cell_scores: pd.DataFrame, theme: str, period: str,
+               area: dict | None = None) -> pd.DataFrame:
+    """Cell scores of one theme and period, optionally limited to the cells of ``area``."""
+    if cell_scores.empty:
+        return cell_scores
+    s = cell_scores[(cell_scores["theme"] == theme) & (cell_scores["period"].astype(str) == period)]
+    if area and area.get("level") in ("county", "township", "grid"):
+        col = {"county": "county_adcode", "township": "township_code", "grid": "grid_id"}[area["level"]]
+        s = s[s[col].astype(str) == str(area["code"])]
+    return s
+
+
+def previous_period(periods: list[str], period: str) -> str | None:
+    """The period just before ``period`` among ``periods`` (any order), or None."""
+    earlier = sorted(p for p in periods if p < period)
+    return earlier[-1] if earlier else None
+
+
+def child_ranking(area_scores: pd.DataFrame, area: dict, theme: str, period: str,
+                  prev: str | None) -> pd.DataFrame:
+    """Children of ``area`` ranked by index (highest first) with change against ``prev``.
+
+    Columns: code, name, index, share_red, n_cells, change (index points; NaN if no previous).
+    """
+    level = CHILD_LEVEL.get(area.get("level", "city"), "county")
+    if area_scores.empty or level == "cell":
+        return pd.DataFrame(columns=["code", "name", "index", "share_red", "n_cells", "change"])
+    a = area_scores[(area_scores["level"] == level) & (area_scores["theme"] == theme)]
+    if area.get("level", "city") != "city":
+        a = a[a["parent_code"].astype(str) == str(area["code"])]
+    cur = a[a["period"].astype(str) == period]
+    out = cur[["code", "name", "index", "share_red", "n_cells"]].copy()
+    if prev is not None:
+        p = a[a["period"].astype(str) == prev].set_index("code")["index"]
+        out["change"] = out["index"].to_numpy() - p.reindex(out["code"]).to_numpy()
+    else:
+        out["change"] = np.nan
+    return out.sort_values("index", ascending=False).reset_index(drop=True)
+
+
+def colour_counts(scores: pd.DataFrame) -> dict[str, int]:
+    """Cells per colour (red, orange, yellow, blue), zeros included."""
+    counts = {c: 0 for c in ("red", "orange", "yellow", "blue")}
+    if not scores.empty:
+        for k, v in scores["colour"].value_counts().items():
+            counts[str(k)] = int(v)
+    return counts
+
+
+def warning_shares(warnings: pd.DataFrame, period: str, area: dict | None,
+                   themes: pd.DataFrame) -> pd.DataFrame:
+    """Warnings per theme (count and share of all warnings) in ``period`` within ``area``."""
+    cols = ["theme", "n", "share"]
+    if warnings.empty:
+        return pd.DataFrame(columns=cols)
+    w = warnings[warnings["period"].astype(str) == period]
+    if area and area.get("level") == "township":
+        w = w[w["township_code"].astype(str) == str(area["code"])]
+    elif area and area.get("level") == "county":
+        w = w[w["township_code"].astype(str).str[:6] == str(area["code"])]
+    if w.empty:
+        return pd.DataFrame(columns=cols)
+    n = w.groupby("theme").size().rename("n").reset_index()
+    n["share"] = n["n"] / n["n"].sum()
+    return n.sort_values("n", ascending=False).reset_index(drop=True)
+
+
+def area_label(areas: pd.DataFrame, area: dict, lang: str, city_label: str) -> str:
+    """Display name of the selected area."""
+    if not area or area.get("level", "city") == "city" or areas.empty:
+        return city_label
+    m = areas[(areas["level"] == area["level"]) & (areas["code"].astype(str) == str(area["code"]))]
+    return str(m["name"].iloc[0]) if len(m) else str(area["code"])
