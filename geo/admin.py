@@ -187,7 +187,9 @@ def area_km2(geometry: gpd.GeoSeries | gpd.GeoDataFrame) -> NDArray[np.float64]:
 
 
 def _to_albers(geoms: NDArray[np.object_]) -> NDArray[np.object_]:
-    return shapely.transform(geoms, lambda xy: np.column_stack(_TO_ALBERS.transform(xy[:, 0], xy[:, 1])))
+    return shapely.transform(
+        geoms, lambda xy: np.column_stack(_TO_ALBERS.transform(xy[:, 0], xy[:, 1]))
+    )
 
 
 def _from_albers(geoms: NDArray[np.object_]) -> NDArray[np.object_]:
@@ -222,7 +224,7 @@ def _sample_in_polygon(
     shapely.prepare(poly_albers)
     xmin, ymin, xmax, ymax = shapely.bounds(poly_albers)
     fill = max(shapely.area(poly_albers) / ((xmax - xmin) * (ymax - ymin)), 0.01)
-    n_core = int(round(n * core_fraction)) if core is not None else 0
+    n_core = round(n * core_fraction) if core is not None else 0
     out: list[NDArray[np.float64]] = []
     for want, gaussian in ((n_core, True), (n - n_core, False)):
         got = np.empty((0, 2))
@@ -356,7 +358,7 @@ def _townships_of_county(
     elif n_per_county is not None:
         n = int(n_per_county)
     elif per_km2 is not None:
-        n = int(round(km2 * per_km2))
+        n = round(km2 * per_km2)
     else:
         n = _default_township_count(adcode, km2)
     n = int(np.clip(n, 1, 99 + 100 + 200))
@@ -377,9 +379,9 @@ def _townships_of_county(
     order = np.argsort(dist, kind="stable")
     seeds = seeds[order]
     share_street = 0.6 if _is_urban_district(adcode) else 0.15
-    n_street = max(1, int(round(n * share_street)))
+    n_street = max(1, round(n * share_street))
     n_street = min(n_street, 99, n)
-    n_town = min(int(round((n - n_street) * 0.6)), 100)
+    n_town = min(round((n - n_street) * 0.6), 100)
     n_township = n - n_street - n_town
     kind = np.array(["street"] * n_street + ["town"] * n_town + ["township"] * n_township)
     rank_in_kind = np.concatenate([np.arange(n_street), np.arange(n_town), np.arange(n_township)])
@@ -469,9 +471,7 @@ def generate_grids(
 # ---------------------------------------------------------------------------------------------
 
 
-def load_areas(
-    path: str | Path, level: str, source_crs: str | None = None
-) -> gpd.GeoDataFrame:
+def load_areas(path: str | Path, level: str, source_crs: str | None = None) -> gpd.GeoDataFrame:
     """Load a deployment's own area polygons (county / township / grid) and return them in
     WGS-84 (EPSG:4326).
 
@@ -494,7 +494,7 @@ def load_areas(
             gdf = gpd.read_parquet(path)
         else:
             gdf = gpd.read_file(path)
-    except Exception as exc:  # noqa: BLE001 - re-raised with the file name
+    except Exception as exc:  # re-raised with the file name
         raise AreaFileError(f"无法读取区划文件 cannot read area file {path}: {exc}") from exc
 
     missing = [c for c in AREA_LEVELS[level] if c not in gdf.columns]

@@ -69,26 +69,39 @@ def out_of_china(lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
     """
     x, y = _as_float(lon, lat)
     inside = (
-        (x >= _CHINA_LON_MIN) & (x <= _CHINA_LON_MAX) & (y >= _CHINA_LAT_MIN) & (y <= _CHINA_LAT_MAX)
+        (x >= _CHINA_LON_MIN)
+        & (x <= _CHINA_LON_MAX)
+        & (y >= _CHINA_LAT_MIN)
+        & (y <= _CHINA_LAT_MAX)
     )
     return ~inside
 
 
+@np.errstate(invalid="ignore")
 def _gcj_offset(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
     """GCJ-02 minus WGS-84 offset (degrees) at WGS-84 point (x=lon, y=lat)."""
     dx = x - 105.0
     dy = y - 35.0
-    with np.errstate(invalid="ignore"):
-        sqrt_abs_dx = np.sqrt(np.abs(dx))
+    sqrt_abs_dx = np.sqrt(np.abs(dx))
     common = (20.0 * np.sin(6.0 * dx * np.pi) + 20.0 * np.sin(2.0 * dx * np.pi)) * 2.0 / 3.0
     d_lat = (
-        -100.0 + 2.0 * dx + 3.0 * dy + 0.2 * dy * dy + 0.1 * dx * dy + 0.2 * sqrt_abs_dx
+        -100.0
+        + 2.0 * dx
+        + 3.0 * dy
+        + 0.2 * dy * dy
+        + 0.1 * dx * dy
+        + 0.2 * sqrt_abs_dx
         + common
         + (20.0 * np.sin(dy * np.pi) + 40.0 * np.sin(dy / 3.0 * np.pi)) * 2.0 / 3.0
         + (160.0 * np.sin(dy / 12.0 * np.pi) + 320.0 * np.sin(dy * np.pi / 30.0)) * 2.0 / 3.0
     )
     d_lon = (
-        300.0 + dx + 2.0 * dy + 0.1 * dx * dx + 0.1 * dx * dy + 0.1 * sqrt_abs_dx
+        300.0
+        + dx
+        + 2.0 * dy
+        + 0.1 * dx * dx
+        + 0.1 * dx * dy
+        + 0.1 * sqrt_abs_dx
         + common
         + (20.0 * np.sin(dx * np.pi) + 40.0 * np.sin(dx / 3.0 * np.pi)) * 2.0 / 3.0
         + (150.0 * np.sin(dx / 12.0 * np.pi) + 300.0 * np.sin(dx / 30.0 * np.pi)) * 2.0 / 3.0
@@ -109,38 +122,39 @@ def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArr
     return np.where(inside, x + d_lon, x), np.where(inside, y + d_lat, y)
 
 
-def _metres_between(
-    x1: FloatArray, y1: FloatArray, x2: FloatArray, y2: FloatArray
-) -> FloatArray:
+@np.errstate(invalid="ignore")
+def _metres_between(x1: FloatArray, y1: FloatArray, x2: FloatArray, y2: FloatArray) -> FloatArray:
     """Small-distance approximation (equirectangular), metres; for convergence checks."""
     dx = (x1 - x2) * np.cos(np.deg2rad(y1)) * _M_PER_DEG
     dy = (y1 - y2) * _M_PER_DEG
     return np.hypot(dx, dy)
 
 
+@np.errstate(invalid="ignore")
 def _invert(
     forward,  # type: ignore[no-untyped-def]
     x: FloatArray,
     y: FloatArray,
     tol_m: float,
     max_iter: int,
+    start: tuple[FloatArray, FloatArray] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
-    """Solve forward(u, v) == (x, y) for (u, v) by fixed-point iteration.
+    """Solve forward(u, v) == (x, y) for (u, v) by fixed-point iteration from ``start``
+    (default: the target itself).
 
     The forward maps here are the identity plus a small, slowly varying offset (Jacobian
     within 1e-3 of the identity), so u <- u - (forward(u) - target) converges by ~3 orders of
     magnitude per step: 2-3 steps reach millimetres.
     """
-    u, v = x.copy(), y.copy()
+    u, v = (x.copy(), y.copy()) if start is None else start
     for _ in range(max_iter):
         fu, fv = forward(u, v)
         err_u, err_v = fu - x, fv - y
         u = u - err_u
         v = v - err_v
-        with np.errstate(invalid="ignore"):
-            err_m = _metres_between(fu, fv, x, y)
-            if not np.any(err_m > tol_m):  # NaN compares False: NaN points never block exit
-                break
+        err_m = _metres_between(fu, fv, x, y)
+        if not np.any(err_m > tol_m):  # NaN compares False: NaN points never block exit
+            break
     return u, v
 
 
@@ -155,6 +169,7 @@ def gcj02_to_wgs84(
     return np.where(outside, x, u), np.where(outside, y, v)
 
 
+@np.errstate(invalid="ignore")
 def _gcj02_to_bd09_raw(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
     z = np.sqrt(x * x + y * y) + 0.00002 * np.sin(y * _X_PI)
     theta = np.arctan2(y, x) + 0.000003 * np.cos(x * _X_PI)
@@ -169,6 +184,7 @@ def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatArray, FloatArra
     return np.where(outside, x, bx), np.where(outside, y, by)
 
 
+@np.errstate(invalid="ignore")
 def bd09_to_gcj02(
     lon: ArrayLike, lat: ArrayLike, tol_m: float = 0.01, max_iter: int = 20
 ) -> tuple[FloatArray, FloatArray]:
@@ -181,18 +197,8 @@ def bd09_to_gcj02(
     px, py = x - 0.0065, y - 0.006
     z = np.sqrt(px * px + py * py) - 0.00002 * np.sin(py * _X_PI)
     theta = np.arctan2(py, px) - 0.000003 * np.cos(px * _X_PI)
-    u0, v0 = z * np.cos(theta), z * np.sin(theta)
-    # Refine: iterate on the correction relative to the one-step start.
-    u, v = u0, v0
-    for _ in range(max_iter):
-        fu, fv = _gcj02_to_bd09_raw(u, v)
-        with np.errstate(invalid="ignore"):
-            err_m = _metres_between(fu, fv, x, y)
-        u = u - (fu - x)
-        v = v - (fv - y)
-        with np.errstate(invalid="ignore"):
-            if not np.any(err_m > tol_m):
-                break
+    start = (z * np.cos(theta), z * np.sin(theta))
+    u, v = _invert(_gcj02_to_bd09_raw, x, y, tol_m, max_iter, start=start)
     outside = out_of_china(x, y)
     return np.where(outside, x, u), np.where(outside, y, v)
 
@@ -259,9 +265,7 @@ def to_wgs84(lon: ArrayLike, lat: ArrayLike, crs: str) -> tuple[FloatArray, Floa
     return _as_float(lon, lat)
 
 
-def haversine_m(
-    lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike
-) -> FloatArray:
+def haversine_m(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> FloatArray:
     """Great-circle distance in metres between points given in degrees (spherical Earth,
     mean radius 6 371 008.8 m; error < 0.5 % versus the ellipsoid)."""
     x1 = np.deg2rad(np.asarray(lon1, dtype=np.float64))

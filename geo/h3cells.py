@@ -180,9 +180,7 @@ def cells_to_str(cells: ArrayLike) -> NDArray[np.str_]:
     ok = c != NULL_CELL
     out = np.full(len(c), "", dtype=object)
     if ok.any():
-        out[ok] = pa.array(_rs_cells_to_string(_to_arrow_u64(c[ok]))).to_numpy(
-            zero_copy_only=False
-        )
+        out[ok] = pa.array(_rs_cells_to_string(_to_arrow_u64(c[ok]))).to_numpy(zero_copy_only=False)
     return out.astype(str)
 
 
