@@ -1,0 +1,457 @@
+"""Pure conversions shared by every backend: frame → canonical frame → Arrow, and back.
+
+One implementation, thin adapters (h3-py style): both backends normalise a frame with
+:func:`normalise`, make it fit an existing table with :func:`conform`, turn it into Arrow with
+:func:`to_arrow` (GeoParquet writes that table, PostGIS writes it as CSV into ``COPY``) and
+decode what they read with :func:`from_arrow`. So a dtype comes back the same from both.
+
+Column *kinds* (what the catalogue records) and the pandas dtype a read returns:
+
+========== =========================== ===========================================
+kind       written from                read back as
+========== =========================== ===========================================
+geometry   GeoSeries (any CRS)         GeoSeries, EPSG:4326 (reprojected on write)
+bool       numpy bool                  bool
+boolean    pandas ``boolean``          ``boolean`` (NULL = ``pd.NA``)
+int64      numpy int8..int64, uint<64  int64
+uint64     numpy uint64 (H3 cells)     uint64
+Int64      pandas Int8..Int64, UInt<64 ``Int64`` (NULL = ``pd.NA``)
+UInt64     pandas UInt64               ``UInt64``
+float64    float16..64, pandas Float*  float64 (NULL = NaN)
+timestamp  tz-aware datetime64         ``datetime64[ns, UTC]``, floored to the µs
+date       object of ``datetime.date`` object of ``datetime.date``
+str        object of str, categorical  object of str (NULL = None)
+string     pandas ``string``           ``string`` (NULL = ``pd.NA``)
+========== =========================== ===========================================
+
+Naive datetimes and geometries without a CRS are rejected (we cannot guess them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timezone
+from typing import Any, Literal
+from urllib.parse import quote
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import shapely
+from pyproj import CRS
+
+from .base import StoreSchemaError, TableInfo
+
+KINDS: tuple[str, ...] = (
+    "geometry", "bool", "boolean", "int64", "uint64", "Int64", "UInt64",
+    "float64", "timestamp", "date", "str", "string",
+)
+Target = Literal["parquet", "postgis"]
+EPSG = 4326
+_CRS = CRS.from_epsg(EPSG)
+_NULL = "null"  # kind of an all-NULL object column: takes the table's kind, or str when new
+
+_DTYPES: dict[str, Any] = {
+    "bool": np.dtype(bool), "boolean": pd.BooleanDtype(), "int64": np.dtype(np.int64),
+    "uint64": np.dtype(np.uint64), "Int64": pd.Int64Dtype(), "UInt64": pd.UInt64Dtype(),
+    "float64": np.dtype(np.float64), "timestamp": pd.DatetimeTZDtype("ns", "UTC"),
+    "date": np.dtype(object), "str": np.dtype(object), "string": pd.StringDtype(),
+}
+_ARROW: dict[str, pa.DataType] = {
+    "geometry": pa.binary(), "bool": pa.bool_(), "boolean": pa.bool_(), "int64": pa.int64(),
+    "uint64": pa.uint64(), "Int64": pa.int64(), "UInt64": pa.uint64(), "float64": pa.float64(),
+    "timestamp": pa.timestamp("us", tz="UTC"), "date": pa.date32(), "str": pa.string(),
+    "string": pa.string(),
+}
+# Lossless widenings accepted when a frame is appended to an existing table (new → table).
+_CASTS: set[tuple[str, str]] = {
+    ("int64", "Int64"), ("int64", "float64"), ("Int64", "float64"), ("Int64", "int64"),
+    ("int64", "uint64"), ("uint64", "int64"), ("int64", "UInt64"), ("uint64", "UInt64"),
+    ("UInt64", "uint64"), ("Int64", "UInt64"), ("UInt64", "Int64"), ("uint64", "Int64"),
+    ("bool", "boolean"), ("boolean", "bool"), ("str", "string"), ("string", "str"),
+}
+
+
+# ---- frame → canonical frame ----------------------------------------------------------------
+def _bad(msg: str) -> StoreSchemaError:
+    return StoreSchemaError(msg)
+
+
+def _is_4326(crs: Any) -> bool:
+    c = CRS.from_user_input(crs)
+    return c.to_epsg() == EPSG or c.equals(CRS.from_user_input("OGC:CRS84"))
+
+
+def _geometry(s: pd.Series, name: str) -> gpd.GeoSeries:
+    g = gpd.GeoSeries(s)
+    if g.crs is None:
+        if g.notna().any():
+            raise _bad(f"column {name!r}: geometries without a CRS; set one (e.g. crs='EPSG:4326')")
+        return g.set_crs(EPSG)
+    if not _is_4326(g.crs):
+        g = g.to_crs(EPSG)
+    return g.set_crs(EPSG, allow_override=True)
+
+
+def _object_kind(s: pd.Series, name: str) -> tuple[str, pd.Series]:
+    inferred = pd.api.types.infer_dtype(s, skipna=True)
+    if inferred == "empty":
+        return _NULL, s.astype(object).where(s.notna(), None)
+    if inferred == "string":
+        return "str", s.astype(object).where(s.notna(), None)
+    if inferred == "integer":
+        return "Int64", pd.Series(pd.array(s.where(s.notna(), None).tolist(), dtype="Int64"))
+    if inferred in ("floating", "mixed-integer-float", "integer-na", "decimal"):
+        return "float64", pd.to_numeric(s).astype(np.float64)
+    if inferred == "boolean":
+        return "boolean", s.astype("boolean")
+    if inferred == "date":
+        return "date", s.astype(object).where(s.notna(), None)
+    if inferred == "datetime":
+        vals = pd.to_datetime(s)
+        if getattr(vals.dtype, "tz", None) is None:
+            raise _bad(f"column {name!r}: naive datetimes; localise them (e.g. Asia/Shanghai) first")
+        return "timestamp", _timestamp(vals)
+    raise _bad(f"column {name!r}: values of type {inferred!r} cannot be stored")
+
+
+def _timestamp(s: pd.Series) -> pd.Series:
+    return s.dt.tz_convert("UTC").astype(_DTYPES["timestamp"]).dt.floor("us")
+
+
+def column_kind(s: pd.Series, name: str) -> tuple[str, pd.Series]:
+    """Return the kind of ``s`` and ``s`` in the canonical dtype of that kind."""
+    dt = s.dtype
+    if isinstance(dt, gpd.array.GeometryDtype):
+        return "geometry", _geometry(s, name)
+    if isinstance(dt, pd.CategoricalDtype):
+        return column_kind(s.astype(object), name)
+    if isinstance(dt, pd.BooleanDtype):
+        return "boolean", s
+    if isinstance(dt, pd.StringDtype):
+        return "string", s.astype(_DTYPES["string"])
+    if isinstance(dt, pd.DatetimeTZDtype):
+        return "timestamp", _timestamp(s)
+    if isinstance(dt, pd.api.extensions.ExtensionDtype) and dt.kind in "iu":
+        if dt.name == "UInt64":
+            return "UInt64", s
+        return "Int64", s.astype("Int64")
+    if isinstance(dt, pd.api.extensions.ExtensionDtype) and dt.kind == "f":
+        return "float64", s.astype(np.float64)
+    if isinstance(dt, np.dtype):
+        if dt.kind == "b":
+            return "bool", s
+        if dt.kind == "i" or (dt.kind == "u" and dt.itemsize < 8):
+            return "int64", s.astype(np.int64)
+        if dt.kind == "u":
+            return "uint64", s
+        if dt.kind == "f":
+            return "float64", s.astype(np.float64)
+        if dt.kind == "M":
+            raise _bad(f"column {name!r}: naive datetimes; localise them (e.g. Asia/Shanghai) first")
+        if dt.kind == "O":
+            return _object_kind(s, name)
+    raise _bad(f"column {name!r}: dtype {dt} cannot be stored")
+
+
+def normalise(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], str | None]:
+    """Canonical copy of ``df`` (RangeIndex, canonical dtypes), its kinds, its geometry column.
+
+    The geometry column is the GeoDataFrame's active one, else the first geometry column.
+    Kind ``"null"`` marks an all-NULL object column (its kind is decided by the table).
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise _bad(f"expected a DataFrame, got {type(df).__name__}")
+    names = list(df.columns)
+    if not names:
+        raise _bad("frame has no columns")
+    for c in names:
+        if not isinstance(c, str) or not c or "\x00" in c or len(c.encode()) > 63:
+            raise _bad(f"bad column name {c!r}: a non-empty str of at most 63 bytes")
+    if len(set(names)) != len(names):
+        raise _bad(f"duplicate column names in {names}")
+    out: dict[str, pd.Series] = {}
+    kinds: dict[str, str] = {}
+    for c in names:
+        kinds[c], s = column_kind(df[c].reset_index(drop=True), c)
+        out[c] = s
+        if c.startswith("h3_") and kinds[c] not in ("int64", "uint64", "Int64", "UInt64", _NULL):
+            raise _bad(f"column {c!r}: H3 columns hold integer cells (h3.api.numpy_int), not {kinds[c]}")
+    geom = [c for c in names if kinds[c] == "geometry"]
+    active = None
+    if geom:
+        active = geom[0]
+        if isinstance(df, gpd.GeoDataFrame) and df._geometry_column_name in geom:
+            active = df._geometry_column_name
+    frame = pd.DataFrame(out, columns=names)
+    return frame, kinds, active
+
+
+def new_columns(kinds: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """Columns of a table created from a frame (all-NULL object columns become ``str``)."""
+    return tuple((c, "str" if k == _NULL else k) for c, k in kinds.items())
+
+
+def _empty_like(kind: str, n: int, name: str) -> pd.Series:
+    if kind == "geometry":
+        return gpd.GeoSeries([None] * n, crs=EPSG)
+    if kind in ("bool", "int64", "uint64") and n:
+        raise _bad(f"column {name!r}: all NULL but the table's column is {kind} (no NULLs)")
+    if kind in ("str", "date"):
+        return pd.Series([None] * n, dtype=object)
+    return pd.Series([None] * n, dtype=object).astype(_DTYPES[kind]) if n else pd.Series([], dtype=_DTYPES[kind])
+
+
+def conform(frame: pd.DataFrame, kinds: Mapping[str, str], info: TableInfo) -> pd.DataFrame:
+    """Make a normalised frame fit table ``info``: same columns, the table's kinds and order."""
+    want = info.kinds
+    if set(kinds) != set(want):
+        extra, missing = sorted(set(kinds) - set(want)), sorted(set(want) - set(kinds))
+        raise _bad(f"{info.name}: columns differ from the table (extra {extra}, missing {missing})")
+    out: dict[str, pd.Series] = {}
+    for c, k_table in info.columns:
+        k, s = kinds[c], frame[c]
+        if k == k_table:
+            out[c] = s
+        elif k == _NULL:
+            out[c] = _empty_like(k_table, len(s), c)
+        elif (k, k_table) in _CASTS:
+            try:
+                if k_table in ("int64", "uint64") and s.isna().any():
+                    raise ValueError("NULLs")
+                if k_table == "int64" and k in ("uint64", "UInt64") and len(s) and s.max() >= 2**63:
+                    raise ValueError("values ≥ 2**63")
+                if k_table in ("uint64", "UInt64") and len(s) and s.min() < 0:
+                    raise ValueError("negative values")
+                out[c] = s.astype(_DTYPES[k_table])
+            except (ValueError, TypeError) as e:
+                raise _bad(f"{info.name}.{c}: cannot store {k} as the table's {k_table}: {e}") from None
+        else:
+            raise _bad(f"{info.name}.{c}: the table holds {k_table}, the frame {k}")
+    return pd.DataFrame(out, columns=info.column_names)
+
+
+def prepare(df: pd.DataFrame, info: TableInfo | None) -> tuple[pd.DataFrame, TableInfo | None, dict[str, str], str | None]:
+    """Normalise ``df`` and, when the table exists, conform it. Returns (frame, info, kinds, geom)."""
+    frame, kinds, geom = normalise(df)
+    if info is not None:
+        frame = conform(frame, kinds, info)
+    return frame, info, kinds, geom
+
+
+# ---- canonical frame → Arrow ----------------------------------------------------------------
+def arrow_schema(columns: Sequence[tuple[str, str]], target: Target = "parquet") -> pa.Schema:
+    """Arrow schema of a table's columns (PostGIS: uint64 → int64 bits, geometry → EWKB hex)."""
+    fields = []
+    for c, k in columns:
+        t = _ARROW[k]
+        if target == "postgis":
+            t = {"geometry": pa.string(), "uint64": pa.int64(), "UInt64": pa.int64()}.get(k, t)
+        fields.append(pa.field(c, t))
+    return pa.schema(fields)
+
+
+def _geom_array(s: pd.Series, target: Target) -> pa.Array:
+    arr = np.asarray(gpd.GeoSeries(s).values.to_numpy() if len(s) else np.array([], dtype=object))
+    if target == "postgis":
+        arr = shapely.set_srid(arr, EPSG)
+        return pa.array(shapely.to_wkb(arr, hex=True, include_srid=True), type=pa.string())
+    return pa.array(shapely.to_wkb(arr, flavor="iso"), type=pa.binary())
+
+
+def to_arrow(frame: pd.DataFrame, columns: Sequence[tuple[str, str]], target: Target = "parquet") -> pa.Table:
+    """Arrow table of a conformed frame. Raises if a value cannot be encoded (e.g. lone surrogates)."""
+    schema = arrow_schema(columns, target)
+    arrays = []
+    for (c, k), f in zip(columns, schema, strict=True):
+        s = frame[c]
+        if k == "geometry":
+            arrays.append(_geom_array(s, target))
+        elif target == "postgis" and k == "uint64":
+            arrays.append(pa.array(s.to_numpy().view(np.int64)))
+        elif target == "postgis" and k == "UInt64":
+            arrays.append(pa.array(s, type=pa.uint64(), from_pandas=True).cast(pa.int64(), safe=False))
+        else:
+            arrays.append(pa.array(s, type=f.type, from_pandas=True))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def geo_metadata(tbl: pa.Table, info: TableInfo) -> dict[str, Any]:
+    """GeoParquet 1.0 ``geo`` file metadata for the WKB geometry columns of ``tbl``.
+
+    Written by hand (not ``GeoDataFrame.to_parquet``) because we write a fixed Arrow schema per
+    table, so that files appended later (say, an all-NULL text batch) keep the same types.
+    """
+    cols = {}
+    projjson = _CRS.to_json_dict()
+    for c, k in info.columns:
+        if k != "geometry" or c not in tbl.column_names:
+            continue
+        geoms = shapely.from_wkb(tbl.column(c).to_numpy(zero_copy_only=False))
+        present = geoms[~shapely.is_missing(geoms)]
+        ids = np.unique(shapely.get_type_id(present)) if len(present) else np.array([], int)
+        names = ["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
+                 "MultiPolygon", "GeometryCollection"]
+        types = sorted({names[i] for i in ids if 0 <= i < len(names)} - {"LinearRing"})
+        meta: dict[str, Any] = {"encoding": "WKB", "geometry_types": types, "crs": projjson}
+        if len(present):
+            bounds = shapely.total_bounds(present)
+            if np.isfinite(bounds).all():
+                meta["bbox"] = [float(b) for b in bounds]
+        cols[c] = meta
+    primary = info.geometry_column if info.geometry_column in cols else next(iter(cols), None)
+    return {"version": "1.0.0", "primary_column": primary, "columns": cols}
+
+
+def with_geo_metadata(tbl: pa.Table, info: TableInfo) -> pa.Table:
+    """``tbl`` with GeoParquet metadata when it has geometry columns."""
+    if not any(k == "geometry" for _, k in info.columns):
+        return tbl
+    meta = dict(tbl.schema.metadata or {})
+    meta[b"geo"] = json.dumps(geo_metadata(tbl, info)).encode()
+    return tbl.replace_schema_metadata(meta)
+
+
+# ---- Arrow → frame -------------------------------------------------------------------------
+def from_arrow(tbl: pa.Table, info: TableInfo, columns: Sequence[str]) -> pd.DataFrame:
+    """Decode an Arrow table read by a backend into the canonical dtypes of ``info``.
+
+    Accepts what either backend produces: WKB bytes or (E)WKB hex for geometry, timestamps or
+    epoch microseconds (int64) for timestamp, int64 bits for uint64.
+    """
+    kinds = info.kinds
+    out: dict[str, Any] = {}
+    for c in columns:
+        k, col = kinds[c], tbl.column(c)
+        t = col.type
+        if k == "geometry":
+            out[c] = gpd.GeoSeries(shapely.from_wkb(col.to_numpy(zero_copy_only=False)), crs=EPSG)
+        elif k == "timestamp":
+            if not pa.types.is_timestamp(t):
+                col = pc.cast(col, pa.timestamp("us", tz="UTC"))
+            s = col.to_pandas()
+            s = s.dt.tz_localize("UTC") if s.dt.tz is None else s
+            out[c] = s.astype(_DTYPES["timestamp"])
+        elif k == "uint64":
+            out[c] = col.to_numpy().view(np.uint64) if t == pa.int64() else col.to_numpy()
+        elif k == "UInt64":
+            out[c] = pd.UInt64Dtype().__from_arrow__(pc.cast(col, pa.uint64(), safe=False))
+        elif k == "Int64":
+            out[c] = pd.Int64Dtype().__from_arrow__(col)
+        elif k == "boolean":
+            out[c] = pd.BooleanDtype().__from_arrow__(col)
+        elif k == "string":
+            out[c] = pd.StringDtype().__from_arrow__(col)
+        elif k in ("bool", "int64", "float64"):
+            out[c] = col.to_numpy(zero_copy_only=False).astype(_DTYPES[k])
+        else:  # str, date
+            out[c] = pd.Series(col.to_pandas(date_as_object=True), dtype=object)
+    frame = pd.DataFrame({c: pd.Series(v).reset_index(drop=True) for c, v in out.items()}, columns=list(columns))
+    if len(frame.columns) == 0:
+        frame = pd.DataFrame(index=pd.RangeIndex(tbl.num_rows))
+    geoms = [c for c in columns if kinds[c] == "geometry"]
+    if geoms:
+        active = info.geometry_column if info.geometry_column in geoms else geoms[0]
+        for g in geoms:
+            frame[g] = gpd.GeoSeries(frame[g], crs=EPSG)
+        return gpd.GeoDataFrame(frame, geometry=active, crs=EPSG)
+    return frame
+
+
+# ---- scalars, partitions, comparisons --------------------------------------------------------
+def scalar(kind: str, value: Any, name: str = "?") -> Any:
+    """Python scalar of ``value`` for a column of ``kind`` (timestamps → UTC datetime)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value) is True):
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if kind == "timestamp":
+        ts = pd.Timestamp(value)
+        if ts.tz is None:
+            raise _bad(f"column {name!r}: naive datetime {value!r}; give a tz-aware one")
+        return ts.tz_convert("UTC").floor("us").to_pydatetime()
+    if kind == "date":
+        return value if isinstance(value, date) and not isinstance(value, datetime) else pd.Timestamp(value).date()
+    if kind in ("int64", "Int64", "uint64", "UInt64"):
+        return int(value)
+    if kind == "float64":
+        return float(value)
+    if kind in ("bool", "boolean"):
+        return bool(value)
+    if kind in ("str", "string"):
+        return str(value)
+    raise _bad(f"column {name!r}: cannot compare a {kind} column with a value")
+
+
+def json_value(kind: str, value: Any) -> Any:
+    """JSON-able form of a partition value (the GeoParquet catalogue stores these)."""
+    v = scalar(kind, value)
+    if isinstance(v, datetime):
+        return v.astimezone(timezone.utc).isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    return v
+
+
+def partition_path(partition: Mapping[str, Any]) -> str:
+    """Hive-style sub-folder ``k1=v1/k2=v2`` (values percent-encoded, NULL = ``__null__``)."""
+    parts = [f"{quote(k, safe='')}={'__null__' if v is None else quote(str(v), safe='')}" for k, v in partition.items()]
+    return "/".join(parts)
+
+
+def match_mask(frame: pd.DataFrame, partition: Mapping[str, Any], kinds: Mapping[str, str]) -> np.ndarray:
+    """Boolean mask of the rows of ``frame`` whose columns equal ``partition`` (None = NULL)."""
+    mask = np.ones(len(frame), dtype=bool)
+    for c, v in partition.items():
+        val = scalar(kinds[c], v, c)
+        s = frame[c]
+        if val is None:
+            mask &= s.isna().to_numpy()
+        else:
+            if kinds[c] == "timestamp":
+                val = pd.Timestamp(val)
+            eq = s.eq(val)
+            mask &= np.asarray(eq.fillna(False) if eq.dtype != bool else eq, dtype=bool)
+    return mask
+
+
+def isin_mask(frame: pd.DataFrame, filters: Mapping[str, Any], kinds: Mapping[str, str]) -> np.ndarray:
+    """Mask for read-style filters (scalar = equality, list = IN, None = NULL)."""
+    mask = np.ones(len(frame), dtype=bool)
+    for c, v in filters.items():
+        vals = list(v) if isinstance(v, (list, tuple, set, np.ndarray, pd.Series)) else [v]
+        sc = [scalar(kinds[c], x, c) for x in vals]
+        s = frame[c]
+        m = np.zeros(len(frame), dtype=bool)
+        if any(x is None for x in sc):
+            m |= s.isna().to_numpy()
+        rest = [pd.Timestamp(x) if kinds[c] == "timestamp" else x for x in sc if x is not None]
+        if rest:
+            m |= np.asarray(s.isin(rest).fillna(False) if s.dtype != bool else s.isin(rest), dtype=bool)
+        mask &= m
+    return mask
+
+
+def rows_differ(a: pd.DataFrame, b: pd.DataFrame, kinds: Mapping[str, str]) -> np.ndarray:
+    """Row-wise: does aligned ``a`` differ from ``b`` in any column (NULL equals NULL)?"""
+    diff = np.zeros(len(a), dtype=bool)
+    for c in a.columns:
+        x, y = a[c].reset_index(drop=True), b[c].reset_index(drop=True)
+        if kinds[c] == "geometry":
+            wx = shapely.to_wkb(np.asarray(x.values), flavor="iso")
+            wy = shapely.to_wkb(np.asarray(y.values), flavor="iso")
+            diff |= np.asarray(wx != wy, dtype=bool)
+            continue
+        both_null = (x.isna() & y.isna()).to_numpy()
+        eq = x.eq(y)
+        eq = np.asarray(eq.fillna(False) if eq.dtype != bool else eq, dtype=bool)
+        diff |= ~(eq | both_null)
+    return diff
+
+
+def key_index(frame: pd.DataFrame, key: Sequence[str]) -> pd.MultiIndex:
+    """Index of the key columns (for set operations on keys)."""
+    return pd.MultiIndex.from_frame(frame[list(key)])
