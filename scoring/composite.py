@@ -1,0 +1,234 @@
+"""Composite risk index (全域社会治安风险指数) per H3 cell, rolled up to grid, township, county.
+
+Per cell, each component is normalised to 0–100 and the index is their weighted mean:
+
+- a rule model's score: ``clip(score / scale, 0, 1) · 100`` with ``scale`` the component's own
+  value or, by default, the model's red threshold (a cell at the owner's "red" is 100);
+- a forecast probability column (``p_event_{cat}``): ``clip(p / scale, 0, 1) · 100``, scale 1.
+
+Index = Σ wᵢ·normᵢ / Σ wᵢ over the components (a cell missing from a component counts 0 there).
+Colours by the owner-set four-colour thresholds of the composite config (YAML, see
+``scoring/models/composite/pingan_index.yaml``).
+
+Roll-up to an area level: the area- or population-weighted mean of the cell index, the shares
+of red and of orange cells (by the same weights), the number of cells, and the colour of the
+weighted mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from scoring.rules.engine import assign_colours
+from scoring.rules.model import ModelFileError, RuleModel, Thresholds
+
+LEVELS: dict[str, str] = {"grid": "grid_id", "township": "township_code", "county": "county_adcode"}
+
+
+class Component(BaseModel):
+    """One input of the composite: a rule model's score or a forecast probability column."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str | None = Field(None, description="Rule model id (its latest score per cell).")
+    forecast: str | None = Field(None, description="Forecast column, e.g. p_event_burglary.")
+    weight: float = Field(gt=0)
+    scale: float | None = Field(None, gt=0, description="Value that maps to 100 (default: red threshold / 1).")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Component:
+        if (self.model is None) == (self.forecast is None):
+            raise ValueError("a component names exactly one of `model` or `forecast`")
+        return self
+
+    @property
+    def name(self) -> str:
+        return self.model or self.forecast  # type: ignore[return-value]
+
+
+class CompositeConfig(BaseModel):
+    """A composite-index configuration (owner: the 平安办 / political-legal committee)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name_zh: str
+    name_en: str = ""
+    owner: str
+    version: str
+    components: list[Component] = Field(min_length=1)
+    thresholds: Thresholds
+    rollup_weight: Literal["area", "population"] = "area"
+
+    @model_validator(mode="after")
+    def _unique(self) -> CompositeConfig:
+        names = [c.name for c in self.components]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"components listed twice: {', '.join(dup)}")
+        return self
+
+
+def read_composite(path: str | Path) -> CompositeConfig:
+    """Read and validate a composite-index YAML; errors name the file and field."""
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and not isinstance(data.get("version", ""), str):
+            data["version"] = str(data["version"])
+        return CompositeConfig.model_validate(data)
+    except FileNotFoundError:
+        raise ModelFileError(f"{p}: no such composite config") from None
+    except yaml.YAMLError as e:
+        raise ModelFileError(f"{p}: not valid YAML: {e}") from None
+    except ValidationError as e:
+        msgs = "; ".join(
+            f"{'.'.join(str(x) for x in err['loc']) or '(config)'}: {err['msg']}" for err in e.errors()
+        )
+        raise ModelFileError(f"{p}: {msgs}") from None
+
+
+def _latest(frame: pd.DataFrame) -> pd.DataFrame:
+    if "period_start" in frame.columns and frame["period_start"].notna().any():
+        return frame[frame["period_start"] == frame["period_start"].max()]
+    return frame
+
+
+def composite_index(
+    config: CompositeConfig,
+    model_scores: Mapping[str, pd.DataFrame],
+    forecast: pd.DataFrame | None = None,
+    models: Mapping[str, RuleModel] | None = None,
+    missing: Literal["error", "skip"] = "error",
+) -> pd.DataFrame:
+    """Composite index per cell for the latest period of each input.
+
+    ``model_scores``: model id → :func:`scoring.rules.engine.score` output (``h3``, ``score``,
+    ``period_start``) of cell models. ``forecast``: a frame with ``h3`` and ``p_event_*``
+    columns. ``models`` gives default scales (red thresholds). ``missing="skip"`` drops
+    components whose input is absent and re-weights the rest.
+
+    Returns h3 (int64), period_start, index (0–100), colour, comp_<name> (each 0–100),
+    sorted by h3. ``attrs["skipped"]`` lists the components left out.
+    """
+    parts: dict[str, pd.Series] = {}
+    weights: dict[str, float] = {}
+    skipped: list[str] = []
+    periods: list[pd.Timestamp] = []
+    for c in config.components:
+        if c.model is not None:
+            frame = model_scores.get(c.model)
+            if frame is None or frame.empty:
+                if missing == "error":
+                    raise KeyError(f"composite {config.id!r}: no scores of model {c.model!r}")
+                skipped.append(c.name)
+                continue
+            scale = c.scale
+            if scale is None:
+                if models is None or c.model not in models:
+                    raise KeyError(f"composite {config.id!r}: give `scale` for {c.model!r} or pass its model")
+                scale = models[c.model].thresholds.red
+            frame = _latest(frame)
+            values = frame["score"].to_numpy(dtype=float)
+        else:
+            if forecast is None or c.forecast not in forecast.columns:
+                if missing == "error":
+                    raise KeyError(f"composite {config.id!r}: no forecast column {c.forecast!r}")
+                skipped.append(c.name)
+                continue
+            scale = c.scale or 1.0
+            frame = _latest(forecast)
+            values = frame[c.forecast].to_numpy(dtype=float)
+        if "period_start" in frame.columns and frame["period_start"].notna().any():
+            periods.append(frame["period_start"].max())
+        norm = np.clip(np.nan_to_num(values) / scale, 0.0, 1.0) * 100.0
+        s = pd.Series(norm, index=pd.Index(frame["h3"].astype("int64").to_numpy(), name="h3"))
+        parts[c.name] = s.groupby(level=0).max()
+        weights[c.name] = c.weight
+    if not parts:
+        raise KeyError(f"composite {config.id!r}: none of its components has data")
+    wide = pd.concat(parts, axis=1).fillna(0.0).sort_index()
+    w = np.array([weights[k] for k in wide.columns])
+    index = wide.to_numpy() @ w / w.sum()
+    out = pd.DataFrame({"h3": wide.index.to_numpy(dtype="int64")})
+    out["period_start"] = max(periods) if periods else pd.NaT
+    out["index"] = np.round(index, 6)
+    out["colour"] = assign_colours(out["index"], config.thresholds)
+    for k in wide.columns:
+        out[f"comp_{k}"] = wide[k].to_numpy()
+    out.attrs["skipped"] = skipped
+    return out
+
+
+def rollup(
+    cells: pd.DataFrame,
+    areas: pd.DataFrame,
+    level: Literal["grid", "township", "county"],
+    thresholds: Thresholds,
+    weight: Literal["area", "population"] = "area",
+) -> pd.DataFrame:
+    """Roll a cell index up to ``level``.
+
+    ``cells``: h3, index, colour. ``areas``: the cell → area mapping with h3 and the level's
+    code column (grid_id, township_code, county_adcode); for ``weight="area"`` an optional
+    ``area_km2`` (computed from the H3 cell when absent), for ``"population"`` a
+    ``population`` column. Cells missing from ``areas`` are left out.
+
+    Returns code, index (weighted mean), share_red, share_orange, share_red_orange (weighted
+    shares of cells), n_cells, weight_total (km² or persons), colour; sorted by index, highest
+    first.
+    """
+    code = LEVELS[level]
+    if code not in areas.columns:
+        raise KeyError(f"the cell→area mapping has no column {code!r} for level {level!r}")
+    need = ["h3", code] + [c for c in ("area_km2", "population") if c in areas.columns]
+    m = cells[["h3", "index", "colour"]].merge(areas[need].drop_duplicates("h3"), on="h3", how="inner")
+    if weight == "area":
+        if "area_km2" in m.columns:
+            wt = m["area_km2"].to_numpy(dtype=float)
+        else:
+            from geo.h3cells import cell_area_km2
+
+            wt = np.asarray(cell_area_km2(m["h3"].to_numpy(dtype="int64")), dtype=float)
+    else:
+        if "population" not in m.columns:
+            raise KeyError("population weighting needs a `population` column in the cell→area mapping")
+        wt = m["population"].to_numpy(dtype=float)
+    wt = np.nan_to_num(wt)
+    colour = m["colour"].to_numpy()
+    g = pd.DataFrame(
+        {
+            "code": m[code].to_numpy(),
+            "w": wt,
+            "wi": wt * m["index"].to_numpy(dtype=float),
+            "w_red": wt * (colour == "red"),
+            "w_orange": wt * (colour == "orange"),
+            "n": 1,
+        }
+    ).groupby("code", sort=True).sum()
+    denom = g["w"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        idx = np.where(denom > 0, g["wi"].to_numpy() / denom, 0.0)
+        red = np.where(denom > 0, g["w_red"].to_numpy() / denom, 0.0)
+        orange = np.where(denom > 0, g["w_orange"].to_numpy() / denom, 0.0)
+    out = pd.DataFrame(
+        {
+            "level": level,
+            "code": g.index.to_numpy(),
+            "index": idx,
+            "share_red": red,
+            "share_orange": orange,
+            "share_red_orange": red + orange,
+            "n_cells": g["n"].to_numpy(dtype="int64"),
+            "weight_total": denom,
+        }
+    )
+    out["colour"] = assign_colours(out["index"], thresholds)
+    return out.sort_values(["index", "code"], ascending=[False, True], kind="stable").reset_index(drop=True)
