@@ -1,0 +1,36 @@
+"""Text helpers shared by the normalisers: raw values → clean strings, blank detection."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+_BLANKS = {"", "nan", "none", "null", "nat", "-", "—", "/", "无", "空"}
+
+
+def as_text(values: pd.Series) -> pd.Series:
+    """Raw values (any type) → NFKC-normalised, stripped ``str`` Series; missing → ``""``.
+
+    NFKC turns full-width digits, letters and punctuation into half-width ones.
+    Integral floats (``13812345678.0`` from a spreadsheet) lose their ``.0``.
+    """
+    s = pd.Series(values, copy=False)
+    if s.dtype.kind == "f":
+        out = s.map(lambda v: "" if v != v else (str(int(v)) if float(v).is_integer() and abs(v) < 1e18 else repr(v)))
+        return out.astype(object)
+    if s.dtype.kind in "iu":
+        return s.astype(str).astype(object)
+    if s.dtype == object:
+        fl = s.map(type) == float
+        if fl.any():
+            s = s.copy()
+            s[fl] = as_text(s[fl].astype(float))
+    s = s.astype("string").fillna("")
+    s = s.str.normalize("NFKC").str.strip()
+    return s.astype(object)
+
+
+def is_blank(text: pd.Series) -> np.ndarray:
+    """True where a cleaned text value means 'no value' (empty, 'null', '无', '-', ...)."""
+    t = pd.Series(text, copy=False).astype(object)
+    return t.str.lower().isin(_BLANKS).to_numpy() | t.isna().to_numpy()

@@ -1,0 +1,256 @@
+"""Read one department file into a raw table of the source's own values (I/O edge).
+
+读取部门数据文件：CSV（UTF-8 / UTF-8 BOM / GBK·GB18030，自动检测编码）、XLSX、JSON lines、
+GeoJSON、Parquet。Every row keeps its source row number ``_row``: the 1-based number of the
+data record in the file (header excluded; for XLSX the sheet row minus the header row; for JSON
+lines the line number; for GeoJSON the feature number; for Parquet the record number). This is
+the definition the synthetic city's ``_truth/injected_errors.parquet`` uses (``row_number``).
+
+Values are kept as the source gave them (CSV/XLSX text and cells, JSON scalars, Parquet
+types): normalisation is :mod:`fusion.normalise`'s job. A file that cannot be read as a whole
+raises :class:`BadFileError` naming the file; nothing of it is returned.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROW = "_row"
+
+#: File name extensions → reader format.
+EXTENSIONS: dict[str, str] = {
+    ".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".json": "jsonl", ".geojson": "geojson", ".parquet": "parquet",
+}
+
+
+class BadFileError(ValueError):
+    """A whole file is unreadable (encoding, truncation, emptiness, columns); names the file."""
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"文件无法导入 bad file {self.path}: {problem}")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """What a reader returns: the rows (with ``_row``), the detected encoding and the format."""
+
+    path: Path
+    format: str
+    encoding: str
+    frame: pd.DataFrame
+
+
+def detect_encoding(data: bytes) -> str:
+    """Detect the text encoding of a department file.
+
+    BOM → ``utf-8-sig``; bytes that decode as UTF-8 → ``utf-8``; bytes that decode as GB18030
+    (a superset of GBK and GB2312) → ``gb18030``. Only when neither decodes strictly is
+    charset-normalizer asked, as a tie-breaker, and its answer is returned as is (the caller
+    refuses encodings outside these three). Deterministic: the same bytes give the same answer.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("gb18030")
+        return "gb18030"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    return best.encoding if best is not None else "unknown"
+
+
+ACCEPTED_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    enc = detect_encoding(data)
+    if enc not in ACCEPTED_ENCODINGS:
+        raise BadFileError(
+            path, f"编码无法识别 unreadable text encoding (detected {enc}; expected UTF-8, UTF-8 BOM or GBK/GB18030)"
+        )
+    return data.decode(enc), enc
+
+
+def read_csv(path: str | Path) -> RawTable:
+    """Read a CSV file (comma separated, first line = header) with its encoding detected.
+
+    Every cell comes back as ``str`` (empty cells as ``""``); no type guessing.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    p = Path(path)
+    data = p.read_bytes()
+    if not data.strip():
+        raise BadFileError(p, "文件为空 empty file")
+    text, enc = _decode(p, data)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    first = text.split("\n", 1)[0].rstrip("\r")
+    header = next(csv.reader([first]))
+    header = [h.strip() for h in header]
+    if not any(header):
+        raise BadFileError(p, "缺少表头 missing header line")
+    if len(set(header)) != len(header):
+        raise BadFileError(p, f"表头重复 duplicate column names {header}")
+    body = text.encode("utf-8")
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 24),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        )
+    except pa.ArrowInvalid as e:
+        raise BadFileError(p, f"CSV 格式错误 malformed CSV: {e}") from None
+    df = table.to_pandas()
+    df.insert(0, ROW, np.arange(1, len(df) + 1, dtype=np.int64))
+    return RawTable(p, "csv", enc, df)
+
+
+def read_xlsx(path: str | Path) -> RawTable:
+    """Read the first sheet of an XLSX workbook (first row = header).
+
+    Cells keep openpyxl's values: str, int, float (Excel serial dates stay numbers when the
+    cell is not date-formatted), ``datetime`` for date-formatted cells, None for empty.
+    """
+    from openpyxl import load_workbook
+
+    p = Path(path)
+    if p.stat().st_size == 0:
+        raise BadFileError(p, "文件为空 empty file")
+    try:
+        wb = load_workbook(p, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        raise BadFileError(p, f"XLSX 文件损坏或被截断 truncated or corrupt workbook ({type(e).__name__}: {e})") from None
+    try:
+        ws = wb.worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        try:
+            header_row = next(rows)
+        except StopIteration:
+            raise BadFileError(p, "文件为空 empty workbook (no header row)") from None
+        header = [str(h).strip() if h is not None else "" for h in header_row]
+        while header and header[-1] == "":
+            header.pop()
+        if not header:
+            raise BadFileError(p, "缺少表头 missing header row")
+        if len(set(header)) != len(header):
+            raise BadFileError(p, f"表头重复 duplicate column names {header}")
+        n = len(header)
+        body = []
+        numbers = []
+        for i, r in enumerate(rows, start=1):  # openpyxl yields rows one by one
+            vals = tuple(r[:n]) + (None,) * (n - len(r))
+            if all(v is None for v in vals):
+                continue
+            body.append(vals)
+            numbers.append(i)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as e:
+        raise BadFileError(p, f"XLSX 文件损坏或被截断 truncated or corrupt workbook ({type(e).__name__})") from None
+    finally:
+        wb.close()
+    df = pd.DataFrame(body, columns=header, dtype=object)
+    df.insert(0, ROW, np.asarray(numbers, dtype=np.int64))
+    return RawTable(p, "xlsx", "binary", df)
+
+
+def read_jsonl(path: str | Path) -> RawTable:
+    """Read JSON lines (one object per line; blank lines skipped but counted in ``_row``)."""
+    p = Path(path)
+    data = p.read_bytes()
+    if not data.strip():
+        raise BadFileError(p, "文件为空 empty file")
+    text, enc = _decode(p, data)
+    records = []
+    numbers = []
+    for i, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise BadFileError(p, f"第 {i} 行不是 JSON line {i} is not valid JSON ({e.msg})") from None
+        if not isinstance(obj, dict):
+            raise BadFileError(p, f"第 {i} 行不是对象 line {i} is not a JSON object")
+        records.append(obj)
+        numbers.append(i)
+    df = pd.DataFrame.from_records(records)
+    df = df.astype(object).where(df.notna(), None) if len(df) else df
+    df.insert(0, ROW, np.asarray(numbers, dtype=np.int64))
+    return RawTable(p, "jsonl", enc, df)
+
+
+def read_geojson(path: str | Path) -> RawTable:
+    """Read a GeoJSON FeatureCollection: properties as columns plus ``geometry`` (shapely)."""
+    import shapely
+
+    p = Path(path)
+    data = p.read_bytes()
+    if not data.strip():
+        raise BadFileError(p, "文件为空 empty file")
+    text, enc = _decode(p, data)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise BadFileError(p, f"GeoJSON 无法解析 not valid JSON ({e.msg}, line {e.lineno})") from None
+    feats = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(feats, list):
+        raise BadFileError(p, "不是 FeatureCollection not a GeoJSON FeatureCollection")
+    props = pd.DataFrame.from_records([ft.get("properties") or {} for ft in feats])
+    props = props.astype(object).where(props.notna(), None) if len(props) else props
+    geoms = [json.dumps(ft.get("geometry")) if ft.get("geometry") else None for ft in feats]
+    props["geometry"] = shapely.from_geojson(np.asarray(geoms, dtype=object), on_invalid="ignore") if geoms else []
+    props.insert(0, ROW, np.arange(1, len(props) + 1, dtype=np.int64))
+    return RawTable(p, "geojson", enc, props)
+
+
+def read_parquet(path: str | Path) -> RawTable:
+    """Read a Parquet file with its own column types."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    p = Path(path)
+    if p.stat().st_size == 0:
+        raise BadFileError(p, "文件为空 empty file")
+    try:
+        df = pq.read_table(p).to_pandas()
+    except (pa.ArrowInvalid, OSError) as e:
+        raise BadFileError(p, f"Parquet 文件损坏 corrupt or truncated parquet ({e})") from None
+    df.insert(0, ROW, np.arange(1, len(df) + 1, dtype=np.int64))
+    return RawTable(p, "parquet", "binary", df)
+
+
+_READERS = {"csv": read_csv, "xlsx": read_xlsx, "jsonl": read_jsonl, "geojson": read_geojson, "parquet": read_parquet}
+
+
+def read_file(path: str | Path, fmt: str | None = None) -> RawTable:
+    """Read ``path`` with the reader for ``fmt`` (default: from the extension)."""
+    p = Path(path)
+    fmt = fmt or EXTENSIONS.get(p.suffix.lower())
+    if fmt not in _READERS:
+        raise BadFileError(p, f"不支持的文件类型 unsupported file type {p.suffix!r}")
+    if not p.exists():
+        raise BadFileError(p, "文件不存在 file not found")
+    return _READERS[fmt](p)
