@@ -110,9 +110,14 @@ def _gcj_geometry_to_wgs84(geom: shapely.Geometry) -> shapely.Geometry:
     return out
 
 
+# Chongqing is indexed as one city under its province code; accept its usual city codes too.
+_CITY_ALIASES = {"500100": "500000", "500200": "500000"}
+
+
 def _city_row(city_adcode: str) -> pd.Series:
     index = _admin_index()
-    rows = index[(index["adcode"] == str(city_adcode)) & (index["level"] == "市")]
+    code = _CITY_ALIASES.get(str(city_adcode), str(city_adcode))
+    rows = index[(index["adcode"] == code) & (index["level"] == "市")]
     if rows.empty:
         raise AdminAreaNotFoundError(
             f"城市代码 {city_adcode} 不在离线区划数据中 / city adcode {city_adcode!r} is not a "
@@ -221,6 +226,8 @@ def _sample_in_polygon(
     Gaussian around ``core``, the rest uniform; vectorised rejection sampling."""
     if n <= 0:
         return np.empty((0, 2))
+    if shapely.is_empty(poly_albers) or not shapely.area(poly_albers) > 0:
+        raise ValueError("cannot place points in an empty or zero-area polygon")
     shapely.prepare(poly_albers)
     xmin, ymin, xmax, ymax = shapely.bounds(poly_albers)
     fill = max(shapely.area(poly_albers) / ((xmax - xmin) * (ymax - ymin)), 0.01)
@@ -228,7 +235,9 @@ def _sample_in_polygon(
     out: list[NDArray[np.float64]] = []
     for want, gaussian in ((n_core, True), (n - n_core, False)):
         got = np.empty((0, 2))
-        while len(got) < want:
+        for _attempt in range(1000):
+            if len(got) >= want:
+                break
             k = int((want - len(got)) / fill * 1.5) + 16
             if gaussian:
                 assert core is not None
@@ -237,6 +246,8 @@ def _sample_in_polygon(
                 xy = rng.uniform((xmin, ymin), (xmax, ymax), size=(k, 2))
             keep = shapely.contains_xy(poly_albers, xy[:, 0], xy[:, 1])
             got = np.vstack([got, xy[keep]])
+        if len(got) < want:
+            raise ValueError("could not place points in the polygon (too thin?)")
         out.append(got[:want])
     return np.vstack(out)
 
@@ -445,8 +456,10 @@ def generate_grids(
     for i in range(len(townships)):
         rng = np.random.default_rng([seed, int(codes[i])])
         seeds = _sample_in_polygon(geoms_albers[i], int(counts[i]), rng)
+        # Number grids west→east within north→south bands one grid high, for readable ids.
+        band = np.floor((seeds[:, 1].max() - seeds[:, 1]) / np.sqrt(target[i] * 1e6))
+        seeds = seeds[np.lexsort((seeds[:, 0], band))]
         tiles = _voronoi_tiles(geoms_albers[i], geoms_wgs[i], seeds)
-        # Number grids west→east within north→south bands for readable ids.
         frames.append(
             pd.DataFrame(
                 {
