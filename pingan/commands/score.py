@@ -1,0 +1,254 @@
+"""``pingan score``: score rule models (风险模型), preview what changes colour, publish versions.
+
+- ``pingan score --model FILE [--compare VERSION]`` validates the model, scores it on the latest
+  features and prints the colour counts and the subjects that change colour against a
+  published version (default: the latest published one). Nothing is published.
+- ``... --publish`` also publishes the model version (``<workdir>/models/<id>/v<version>.yaml``)
+  and stores its score rows (with the version) in the store.
+- ``pingan score`` without ``--model`` scores every model in force (published versions, else the
+  shipped templates) on the latest features in the store and stores score rows, warnings and
+  the composite index.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pingan.commands._common import ConfigOption, console, settings_or_exit
+
+COLOUR_STYLE = {"red": "bold red", "orange": "dark_orange", "yellow": "yellow", "blue": "blue", "none": "dim"}
+WARNINGS_TABLE = "rule_warnings"
+COMPOSITE_TABLE = "composite_cells"
+
+
+def _open_store(url: str) -> Any:
+    try:
+        from geo.store import open_store
+    except ImportError as e:  # the store package is part of the foundation
+        console.print(f"[red]错误 error:[/red] the store is not available ({e})")
+        raise typer.Exit(1) from None
+    return open_store(url)
+
+
+def _read_table(store: Any, table: str) -> pd.DataFrame:
+    if not store.exists(table):
+        console.print(
+            f"[red]错误 error:[/red] 存储中没有 `{table}` 表 — the store has no `{table}` table"
+            + (" (run `pingan features` first)" if table == "features" else "")
+        )
+        raise typer.Exit(1)
+    return store.read(table)
+
+
+def _read_file(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        console.print(f"[red]错误 error:[/red] {path}: no such file")
+        raise typer.Exit(1)
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return pd.read_parquet(path)
+    return pd.read_csv(path)
+
+
+def _recent(frame: pd.DataFrame, days: int) -> pd.DataFrame:
+    """Rows whose period_start is within ``days`` of the latest one (all rows if no periods)."""
+    if "period_start" not in frame.columns or frame["period_start"].isna().all():
+        return frame
+    ps = pd.to_datetime(frame["period_start"])
+    if ps.dt.tz is not None:
+        ps = ps.dt.tz_convert("Asia/Shanghai")
+        frame = frame.assign(period_start=ps)
+    return frame[ps > ps.max() - pd.Timedelta(days=max(days, 1))]
+
+
+def _fill_missing(model: Any, frame: pd.DataFrame) -> pd.DataFrame:
+    """Read catalogue columns the data lacks as 0, and say so (the model is valid offline)."""
+    from scoring.rules.expr import parse_expr
+
+    need = set().union(*(parse_expr(f.expr).names for f in model.factors))
+    missing = sorted(need - set(frame.columns))
+    if missing:
+        console.print(
+            f"[yellow]注意 note:[/yellow] {model.id}: 数据缺少这些列，按 0 计 — columns missing "
+            f"from the data, read as 0: {', '.join(missing)}"
+        )
+        frame = frame.assign(**{m: 0.0 for m in missing})
+    return frame
+
+
+def _counts_table(counts: pd.DataFrame, title: str) -> Table:
+    from scoring.rules.engine import COLOUR_ZH
+
+    t = Table(title=title)
+    t.add_column("颜色 colour")
+    for c in counts.columns:
+        t.add_column(str(c), justify="right")
+    for colour, row in counts.iterrows():
+        t.add_row(f"[{COLOUR_STYLE[str(colour)]}]{COLOUR_ZH[str(colour)]} {colour}[/]", *(f"{v:,}" for v in row))
+    return t
+
+
+def _changes_table(changes: pd.DataFrame, key: str, limit: int) -> Table:
+    t = Table(title=f"变色对象 subjects that change colour (前 {min(limit, len(changes))} / {len(changes)})")
+    for c in (key, "旧分 old", "新分 new", "旧色 old", "新色 new", "方向"):
+        t.add_column(c)
+    for r in changes.head(limit).itertuples(index=False):
+        d = r._asdict()
+        kv = d[key]
+        if key == "h3":
+            kv = format(int(kv) & 0xFFFFFFFFFFFFFFFF, "x")
+        t.add_row(
+            str(kv),
+            f"{d['old_score']:.2f}",
+            f"{d['new_score']:.2f}",
+            f"[{COLOUR_STYLE[d['old_colour']]}]{d['old_colour']}[/]",
+            f"[{COLOUR_STYLE[d['new_colour']]}]{d['new_colour']}[/]",
+            "↑ 升" if d["direction"] == "up" else "↓ 降",
+        )
+    return t
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("score")
+    def score_cmd(
+        model_file: Path | None = typer.Option(None, "--model", "-m", help="Model YAML to preview (or publish)."),
+        compare: str | None = typer.Option(None, "--compare", help="Published version to compare with (default: latest)."),
+        publish: bool = typer.Option(False, "--publish", help="Publish the model version and store its scores."),
+        features: Path | None = typer.Option(None, "--features", help="Read features from a Parquet/CSV file instead of the store."),
+        limit: int = typer.Option(30, "--limit", help="Rows of the change list to print."),
+        config: Path | None = ConfigOption,
+    ) -> None:
+        """风险模型评分 Score rule models; preview colour changes before publishing a model version."""
+        from scoring.rules import template_paths
+        from scoring.rules.engine import ModelFileError, validate
+        from scoring.rules.model import read_model
+        from scoring.rules.versions import ModelRegistry, VersionError
+
+        s = settings_or_exit(config)
+        registry = ModelRegistry(s.workdir / "models")
+        if model_file is None:
+            if compare or publish:
+                console.print("[red]错误 error:[/red] --compare and --publish need --model FILE")
+                raise typer.Exit(2)
+            _score_all(s, registry, template_paths(), features)
+            return
+        try:
+            model = validate(read_model(model_file), where=str(model_file))
+        except ModelFileError as e:
+            console.print(f"[red]模型无效 invalid model:[/red]\n{e}")
+            raise typer.Exit(1) from None
+        store = None
+        if features is not None:
+            frame = _read_file(features)
+        else:
+            store = _open_store(s.store_url)
+            frame = _read_table(store, model.feature_source)
+        frame = _fill_missing(model, _recent(frame, 0))
+        old = None
+        try:
+            if compare is not None:
+                old = registry.load(model.id, compare)
+            elif registry.versions(model.id):
+                old = registry.load(model.id)
+        except VersionError as e:
+            console.print(f"[red]错误 error:[/red] {e}")
+            raise typer.Exit(1) from None
+        from scoring.rules.engine import COLOURS, score
+        from scoring.rules.whatif import whatif
+
+        out = Console()  # stdout: the result tables
+        if old is not None:
+            old_frame = _fill_missing(old, frame)
+            counts, changes = whatif(old, model, old_frame)
+            counts.columns = [f"旧 old v{old.version}", f"新 new v{model.version}", "变化 change"]
+            out.print(_counts_table(counts, f"{model.name_zh} {model.id}: v{old.version} → v{model.version}"))
+            if changes.empty:
+                out.print("没有对象变色 — no subject changes colour")
+            else:
+                out.print(_changes_table(changes, model.key_column, limit))
+        else:
+            scored = score(model, frame)
+            counts = scored["colour"].value_counts().reindex(COLOURS, fill_value=0).to_frame(f"v{model.version}")
+            out.print(_counts_table(counts, f"{model.name_zh} {model.id} v{model.version} (尚无已发布版本 no published version)"))
+        if not publish:
+            out.print("[bold]未发布（预览）[/bold] not published — add --publish to publish this version")
+            return
+        from scoring.rules.versions import save_scores
+
+        try:
+            path = registry.publish(model)
+        except (VersionError, ModelFileError) as e:
+            console.print(f"[red]发布失败 publish refused:[/red] {e}")
+            raise typer.Exit(1) from None
+        if store is None:
+            store = _open_store(s.store_url)
+        n = save_scores(store, model, score(model, frame))
+        out.print(f"[green]已发布 published[/green] {model.id} v{model.version} → {path}; {n:,} score rows stored")
+
+
+def _score_all(s: Any, registry: Any, templates: list[Path], features: Path | None) -> None:
+    """Score every model in force on the latest features; store scores, warnings, composite."""
+    from pingan.commands._common import step
+    from scoring.composite import composite_index, read_composite
+    from scoring.rules import composite_template_path
+    from scoring.rules.engine import COLOURS, score
+    from scoring.rules.versions import models_in_force, save_scores
+    from scoring.warnings import warnings_table
+
+    store = _open_store(s.store_url)
+    base = _read_file(features) if features is not None else _read_table(store, "features")
+    models = models_in_force(registry, templates)
+    out = Console()
+    summary = Table(title="风险模型评分 rule-model scores (latest period)")
+    for c in ("模型 model", "版本", "对象", *[f"{c}" for c in COLOURS], "事件预警", "积分预警"):
+        summary.add_column(c, justify="right" if c in COLOURS else "left")
+    scored_pairs = []
+    for m in models:
+        if m.feature_source == "features":
+            frame = base
+        elif store.exists(m.feature_source):
+            frame = store.read(m.feature_source)
+        else:
+            console.print(f"[yellow]跳过 skipped[/yellow] {m.id}: the store has no `{m.feature_source}` table")
+            continue
+        window = m.points_warning.window_days if m.points_warning else 0
+        frame = _fill_missing(m, _recent(frame, window))
+        with step(f"score {m.id} v{m.version}"):
+            scored = score(m, frame)
+            save_scores(store, m, scored)
+        scored_pairs.append((m, scored))
+    warn = warnings_table(scored_pairs)
+    store.write(WARNINGS_TABLE, warn, mode="replace")
+    cell_scores = {}
+    for m, sc in scored_pairs:
+        latest = sc[sc["period_start"] == sc["period_start"].max()]
+        cell_scores[m.id] = latest
+        counts = latest["colour"].value_counts().reindex(COLOURS, fill_value=0)
+        w = warn[warn["model_id"] == m.id]
+        summary.add_row(
+            m.name_zh, m.version, f"{len(latest):,}", *(f"{v:,}" for v in counts),
+            f"{(w['kind'] == 'event').sum():,}", f"{(w['kind'] == 'points').sum():,}",
+        )
+    out.print(summary)
+    cfg = read_composite(composite_template_path())
+    fc = base if any(c.startswith("p_event_") for c in base.columns) else None
+    if fc is None and store.exists("forecast"):
+        fc = store.read("forecast")
+    by_id = {m.id: m for m, _ in scored_pairs}
+    cell_models = {k: v for k, v in cell_scores.items() if by_id[k].subject == "cell"}
+    try:
+        comp = composite_index(cfg, cell_models, _recent(fc, 0) if fc is not None else None, by_id, missing="skip")
+    except KeyError as e:
+        console.print(f"[yellow]综合指数未计算 composite not computed:[/yellow] {e}")
+        return
+    store.write(COMPOSITE_TABLE, comp, mode="replace")
+    counts = comp["colour"].value_counts().reindex(COLOURS, fill_value=0).to_frame("cells")
+    out.print(_counts_table(counts, f"{cfg.name_zh} {cfg.id} v{cfg.version}"))
+    if comp.attrs.get("skipped"):
+        console.print(f"  components without data 缺少数据的分量: {', '.join(comp.attrs['skipped'])}")
+    out.print(f"stored tables: rule_scores, rule_factors, {WARNINGS_TABLE} ({len(warn):,} warnings), {COMPOSITE_TABLE}")
