@@ -484,7 +484,12 @@ def generate_grids(
 # ---------------------------------------------------------------------------------------------
 
 
-def load_areas(path: str | Path, level: str, source_crs: str | None = None) -> gpd.GeoDataFrame:
+def load_areas(
+    path: str | Path,
+    level: str,
+    source_crs: str | None = None,
+    rename: Mapping[str, str] | None = None,
+) -> gpd.GeoDataFrame:
     """Load a deployment's own area polygons (county / township / grid) and return them in
     WGS-84 (EPSG:4326).
 
@@ -510,6 +515,12 @@ def load_areas(path: str | Path, level: str, source_crs: str | None = None) -> g
     except Exception as exc:  # re-raised with the file name
         raise AreaFileError(f"无法读取区划文件 cannot read area file {path}: {exc}") from exc
 
+    if rename:
+        gdf = gdf.rename(columns=dict(rename))
+    truncated = {
+        c[:10]: c for c in AREA_LEVELS[level] if c not in gdf.columns and c[:10] in gdf.columns
+    }
+    gdf = gdf.rename(columns=truncated)
     missing = [c for c in AREA_LEVELS[level] if c not in gdf.columns]
     if missing:
         raise AreaFileError(
