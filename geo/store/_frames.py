@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timezone
+from dataclasses import replace
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -240,6 +241,51 @@ def prepare(df: pd.DataFrame, info: TableInfo | None) -> tuple[pd.DataFrame, Tab
     if info is not None:
         frame = conform(frame, kinds, info)
     return frame, info, kinds, geom
+
+
+# ---- table records ---------------------------------------------------------------------------
+def new_info(
+    table: str, zone: str, kinds: Mapping[str, str], geom: str | None, *,
+    key: Sequence[str] = (), partition_by: Sequence[str] | None = None, created: datetime | None = None,
+) -> TableInfo:
+    cols = new_columns(kinds)
+    names = [c for c, _ in cols]
+    kind = dict(cols)
+    for c in list(key) + list(partition_by or ()):
+        if c not in names:
+            raise StoreSchemaError(f"{table}: key/partition column {c!r} not in the frame")
+        if kind[c] == "geometry":
+            raise StoreSchemaError(f"{table}: geometry column {c!r} cannot be a key or partition column")
+    now = datetime.now(timezone.utc)
+    return TableInfo(table, zone, cols, geom, tuple(key), tuple(partition_by or ()), created or now, now)
+
+
+def with_key(info: TableInfo, key: Sequence[str]) -> TableInfo:
+    if info.key_columns and tuple(key) != info.key_columns:
+        raise StoreSchemaError(f"{info.name}: the table's key is {list(info.key_columns)}, not {list(key)}")
+    for c in key:
+        if c not in info.kinds or info.kinds[c] == "geometry":
+            raise StoreSchemaError(f"{info.name}: bad key column {c!r}")
+    return info if info.key_columns else replace(info, key_columns=tuple(key))
+
+
+def dedupe_keys(frame: pd.DataFrame, key: Sequence[str], table: str) -> pd.DataFrame:
+    missing = [c for c in key if c not in frame.columns]
+    if missing:
+        raise StoreSchemaError(f"{table}: key columns {missing} not in the frame")
+    if frame[list(key)].isna().to_numpy().any():
+        raise StoreSchemaError(f"{table}: NULL in key columns {list(key)}")
+    return frame.drop_duplicates(subset=list(key), keep="last").reset_index(drop=True)
+
+
+def check_partition(frame: pd.DataFrame, partition: Mapping[str, Any], info: TableInfo) -> None:
+    unknown = [c for c in partition if c not in info.kinds]
+    if unknown:
+        raise StoreSchemaError(f"{info.name}: partition columns {unknown} not in the table")
+    inside = match_mask(frame, partition, info.kinds)
+    if not inside.all():
+        raise StoreSchemaError(f"{info.name}: {int((~inside).sum())} rows lie outside partition {dict(partition)}")
+
 
 
 # ---- canonical frame → Arrow ----------------------------------------------------------------

@@ -19,7 +19,6 @@ writes to several tables land together. Writers take an exclusive ``flock`` on
 
 from __future__ import annotations
 
-import copy
 import fcntl
 import json
 import os
@@ -286,7 +285,7 @@ class GeoParquetStore(Store):
             if old is not None and mode == "append":
                 info, files, removed = old, list(entry["files"]), []
             else:
-                info = _new_info(table, self.zone, kinds, geom, partition_by=partition_by,
+                info = fr.new_info(table, self.zone, kinds, geom, partition_by=partition_by,
                                  created=old.created_at if old else None)
                 files, removed = [], list(entry["files"]) if entry else []
             files += self._write_frame(frame, info, tx)
@@ -302,8 +301,8 @@ class GeoParquetStore(Store):
             entry = self._entry(tx.cat, table)
             old = TableInfo.from_json(entry) if entry else None
             frame, _, kinds, geom = fr.prepare(df, old)
-            info = old or _new_info(table, self.zone, kinds, geom, partition_by=list(partition))
-            _check_partition(frame, partition, info)
+            info = old or fr.new_info(table, self.zone, kinds, geom, partition_by=list(partition))
+            fr.check_partition(frame, partition, info)
             keep, removed, rest = [], [], []
             pj = {c: fr.json_value(info.kinds[c], v) for c, v in partition.items()}
             decided = set(partition) <= set(info.partition_columns)
@@ -333,12 +332,12 @@ class GeoParquetStore(Store):
             entry = self._entry(tx.cat, table)
             old = TableInfo.from_json(entry) if entry else None
             frame, _, kinds, geom = fr.prepare(df, old)
-            frame = _dedupe_keys(frame, key, table)
+            frame = fr.dedupe_keys(frame, key, table)
             if old is None:
-                info = _new_info(table, self.zone, kinds, geom, key=key)
+                info = fr.new_info(table, self.zone, kinds, geom, key=key)
                 self._put(tx, info, self._write_frame(frame, info, tx))
                 return len(frame)
-            info = _with_key(old, key)
+            info = fr.with_key(old, key)
             new_idx = fr.key_index(frame, key)
             files = list(entry["files"])
             candidates = _prune(files, info, {c: frame[c].unique().tolist() for c in info.partition_columns if c in key}) \
@@ -400,49 +399,6 @@ class GeoParquetStore(Store):
 
 
 # ---- pure helpers -----------------------------------------------------------------------------
-def _new_info(
-    table: str, zone: str, kinds: Mapping[str, str], geom: str | None, *,
-    key: Sequence[str] = (), partition_by: Sequence[str] | None = None, created: datetime | None = None,
-) -> TableInfo:
-    cols = fr.new_columns(kinds)
-    names = [c for c, _ in cols]
-    kind = dict(cols)
-    for c in list(key) + list(partition_by or ()):
-        if c not in names:
-            raise StoreSchemaError(f"{table}: key/partition column {c!r} not in the frame")
-        if kind[c] == "geometry":
-            raise StoreSchemaError(f"{table}: geometry column {c!r} cannot be a key or partition column")
-    now = _now()
-    return TableInfo(table, zone, cols, geom, tuple(key), tuple(partition_by or ()), created or now, now)
-
-
-def _with_key(info: TableInfo, key: Sequence[str]) -> TableInfo:
-    if info.key_columns and tuple(key) != info.key_columns:
-        raise StoreSchemaError(f"{info.name}: the table's key is {list(info.key_columns)}, not {list(key)}")
-    for c in key:
-        if c not in info.kinds or info.kinds[c] == "geometry":
-            raise StoreSchemaError(f"{info.name}: bad key column {c!r}")
-    return info if info.key_columns else replace(info, key_columns=tuple(key))
-
-
-def _dedupe_keys(frame: pd.DataFrame, key: Sequence[str], table: str) -> pd.DataFrame:
-    missing = [c for c in key if c not in frame.columns]
-    if missing:
-        raise StoreSchemaError(f"{table}: key columns {missing} not in the frame")
-    if frame[list(key)].isna().to_numpy().any():
-        raise StoreSchemaError(f"{table}: NULL in key columns {list(key)}")
-    return frame.drop_duplicates(subset=list(key), keep="last").reset_index(drop=True)
-
-
-def _check_partition(frame: pd.DataFrame, partition: Mapping[str, Any], info: TableInfo) -> None:
-    unknown = [c for c in partition if c not in info.kinds]
-    if unknown:
-        raise StoreSchemaError(f"{info.name}: partition columns {unknown} not in the table")
-    inside = fr.match_mask(frame, partition, info.kinds)
-    if not inside.all():
-        raise StoreSchemaError(f"{info.name}: {int((~inside).sum())} rows lie outside partition {dict(partition)}")
-
-
 def _prune(files: Sequence[dict[str, Any]], info: TableInfo, flt: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Files that may hold rows matching ``flt``, judged from their partition values alone."""
     keep = list(files)
