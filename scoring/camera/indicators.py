@@ -221,7 +221,7 @@ def indicators_sql(level: str, period: str, *, where: str | None = None) -> str:
     rates = ", ".join(f"n_{v} / nullif(n_passes, 0) AS rate_{v}" for v in VIOLATIONS)
     shares = ", ".join(f"n_{p} / nullif(n_det, 0) AS share_{p}" for p in PLATFORMS)
     prates = ", ".join(f"n_viol_{p} / nullif(n_{p}, 0) AS rate_any_{p}" for p in PLATFORMS)
-    name = "any_value(c.road_name)" if level == "road" else "NULL"
+    name = "c.road_name" if level == "road" else "NULL"
     cond = f"WHERE {where}" if where else ""
     return f"""
     WITH q AS (SELECT * FROM cube {cond}),
