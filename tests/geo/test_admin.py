@@ -133,9 +133,9 @@ def test_townships_tile_each_county_exactly(
         parts = townships[townships["county_adcode"] == adcode]
         assert len(parts) >= 4
         county_area = county_geom.area
-        assert _deg2(parts).sum() == pytest.approx(county_area, rel=1e-6)
+        assert _deg2(parts).sum() == pytest.approx(county_area, rel=1e-9)
         union = shapely.union_all(parts.geometry.to_numpy())
-        assert union.symmetric_difference(county_geom).area < 1e-6 * county_area
+        assert union.symmetric_difference(county_geom).area < 1e-9 * county_area
         assert _overlap_area(parts) < 1e-9 * county_area
 
 
@@ -228,7 +228,7 @@ def test_grids_tile_townships(townships: gpd.GeoDataFrame, ziyang_grids: gpd.Geo
     assert (grids["grid_id"].str[:9] == grids["township_code"]).all()
     parents = townships[townships["county_adcode"] == "430902"].set_index("township_code")
     sums = pd.Series(_deg2(grids)).groupby(grids["township_code"].to_numpy()).sum()
-    np.testing.assert_allclose(sums[parents.index], _deg2(parents), rtol=1e-6)
+    np.testing.assert_allclose(sums[parents.index], _deg2(parents), rtol=1e-9)
     assert _overlap_area(grids) < 1e-9 * _deg2(parents).sum()
 
 
