@@ -1,0 +1,93 @@
+"""Mess rates of the synthetic feeds (configuration is data: pydantic, loadable from YAML).
+
+Every rate is a probability per *eligible* record of a feed (a record is eligible for a kind
+when it has a non-empty field the kind applies to; e.g. ``id_legacy15`` only for persons born
+before 2000 in old registries, ``late`` only for feeds split into period files).  Each injected
+mess is logged in ``_truth/injected_errors.parquet`` with ``expect``:
+
+- ``accept`` (noise): ingest must normalise and keep the record;
+- ``quarantine`` (malformed): ingest must set the record aside.
+
+At most one malformed kind per record; a field receives at most one kind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+#: kind → expect.  Noise kinds first, malformed kinds after.
+MESS_KINDS: Final[dict[str, str]] = {
+    "date_style": "accept",  # a record's date written in another style than the feed's own
+    "name_homophone": "accept",  # 张伟→张玮 (same pinyin, other character)
+    "fullwidth": "accept",  # ASCII digits/letters written full-width (１２号)
+    "stray_space": "accept",  # leading/trailing/inner spaces
+    "id_masked": "accept",  # 430902********1234 (first 6, last 4 kept)
+    "id_legacy15": "accept",  # legacy 15-digit ID (birth year 2 digits, no check digit)
+    "phone_format": "accept",  # +86 / 86 / spaces / dashes
+    "address_variant": "accept",  # one of a dozen writing styles instead of the standard text
+    "duplicate_exact": "accept",  # byte-identical re-send of an earlier record (dedupe)
+    "duplicate_near": "accept",  # re-send with one field rewritten (dedupe)
+    "late": "accept",  # record of period P delivered in the file of period P+1
+    "broken_quoting": "quarantine",  # CSV: stray quote + unescaped delimiter → extra field
+    "bad_json": "quarantine",  # JSONL: truncated line
+    "impossible_date": "quarantine",  # 2026-02-30, 25:61
+    "coords_outside": "quarantine",  # coordinates far outside the city
+    "bad_id_checksum": "quarantine",  # GB 11643 check digit wrong
+    "missing_required": "quarantine",  # required field empty
+    "bad_number": "quarantine",  # unparseable number (3O, 1.2.3, 约5)
+}
+MALFORMED_KINDS: Final[frozenset[str]] = frozenset(
+    k for k, v in MESS_KINDS.items() if v == "quarantine"
+)
+
+
+class MessConfig(BaseModel):
+    """Rates of every mess kind (probability per eligible record), with per-feed overrides."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date_style: float = Field(0.03, ge=0, le=1)
+    name_homophone: float = Field(0.02, ge=0, le=1)
+    fullwidth: float = Field(0.02, ge=0, le=1)
+    stray_space: float = Field(0.02, ge=0, le=1)
+    id_masked: float = Field(0.02, ge=0, le=1)
+    id_legacy15: float = Field(0.10, ge=0, le=1)
+    phone_format: float = Field(0.15, ge=0, le=1)
+    address_variant: float = Field(0.50, ge=0, le=1)
+    duplicate_exact: float = Field(0.01, ge=0, le=1)
+    duplicate_near: float = Field(0.01, ge=0, le=1)
+    late: float = Field(0.02, ge=0, le=1)
+    broken_quoting: float = Field(0.003, ge=0, le=1)
+    bad_json: float = Field(0.003, ge=0, le=1)
+    impossible_date: float = Field(0.003, ge=0, le=1)
+    coords_outside: float = Field(0.003, ge=0, le=1)
+    bad_id_checksum: float = Field(0.003, ge=0, le=1)
+    missing_required: float = Field(0.003, ge=0, le=1)
+    bad_number: float = Field(0.003, ge=0, le=1)
+    #: feed id → {kind: rate}; e.g. hotel guests' IDs are often masked.
+    overrides: dict[str, dict[str, float]] = Field(
+        default_factory=lambda: {
+            "hotel_lodging": {"id_masked": 0.40},
+            "fraud_reports": {"id_masked": 0.60},
+            "hotline_12345": {"phone_format": 0.0},  # callers arrive masked 138****5678
+        }
+    )
+
+    def rate(self, feed_id: str, kind: str) -> float:
+        """The rate of ``kind`` in ``feed_id`` (override if any, else the global rate)."""
+        return float(self.overrides.get(feed_id, {}).get(kind, getattr(self, kind)))
+
+    @classmethod
+    def clean(cls) -> MessConfig:
+        """No mess at all (every rate 0)."""
+        return cls(**{k: 0.0 for k in MESS_KINDS}, overrides={})
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> MessConfig:
+        """Load from a YAML mapping of kind → rate (and optional ``overrides``)."""
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        return cls.model_validate(data)

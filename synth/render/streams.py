@@ -1,0 +1,122 @@
+"""The three big streams, written chunk by chunk (one Parquet file per day) from the World
+iterators, never materialised whole: ebike_detections, checkpoint_passes, hazmat_vehicle_gps.
+
+Machine-generated streams carry no injected mess.  Row-level truth is not duplicated into
+``_truth/records.parquet``: the detection stream's hidden truth (true violation) goes to
+``_truth/ebike_detections/<file>`` keyed by ``detection_id``; checkpoint passes and GPS points
+carry their true entity (plate) and WGS-84 position in the feed itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from data_contracts.vocab import DELIVERY_PLATFORMS, VEHICLE_CLASSES, VIOLATION_TYPES
+from synth.render._base import RenderContext
+from synth.specs import FEEDS, FeedSpec
+from synth.writers import write_parquet
+
+
+@dataclass
+class StreamFile:
+    feed_id: str
+    file: str  # relative to OUT
+    rows: int
+    period: str
+
+
+def _wall_day(ts: pd.Series) -> pd.Series:
+    return ts.dt.tz_convert("Asia/Shanghai").dt.strftime("%Y%m%d")
+
+
+def _department(df: pd.DataFrame, spec: FeedSpec) -> pd.DataFrame:
+    out = pd.DataFrame(index=df.index)
+    for c in spec.columns:
+        v = df[c.field]
+        if c.kind == "datetime":
+            v = pd.to_datetime(v)
+            if spec.date_style == "epoch_ms":
+                v = v.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ms]").astype(
+                    "int64")
+            else:
+                v = v.dt.tz_convert("Asia/Shanghai").astype("datetime64[ms, Asia/Shanghai]")
+        out[c.header] = v.to_numpy() if not hasattr(v, "dt") else v
+    return out.reset_index(drop=True)
+
+
+def _detections(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    df["vehicle_class"] = df["vehicle_class"].map(
+        lambda k: VEHICLE_CLASSES.get(k, (k,))[0])
+    df["detected_violation"] = df["detected_violation"].map(
+        lambda k: VIOLATION_TYPES.get(k, (k,))[0])
+    df["is_delivery"] = df["is_delivery"].map({True: "是", False: "否"}).fillna("否")
+    df["platform"] = df["platform"].map(
+        lambda k: DELIVERY_PLATFORMS.get(k, ("",))[0] if isinstance(k, str) else "")
+    df["plate_partial"] = df["plate_partial"].fillna("")
+    return df
+
+
+def _iterators(ctx: RenderContext) -> dict[str, Callable[[], Iterator[pd.DataFrame]]]:
+    w = ctx.world
+    return {
+        "ebike_detections": lambda: w.iter_ebike_detections(chunk_days=1),
+        "checkpoint_passes": lambda: w.iter_checkpoint_passes(),
+        "hazmat_vehicle_gps": lambda: w.iter_hazmat_gps(),
+    }
+
+
+def render_stream(ctx: RenderContext, feed_id: str, out: Path,
+                  max_days: int | None = None) -> list[StreamFile]:
+    """Write one big stream as day files ``OUT/<feed>/<feed>_<YYYYMMDD>.parquet``.
+
+    ``max_days`` limits how many distinct days are written (the first days of the window).
+    """
+    spec = FEEDS[feed_id]
+    folder = out / feed_id
+    folder.mkdir(parents=True, exist_ok=True)
+    truth_dir = out / "_truth" / feed_id
+    files: list[StreamFile] = []
+    days_seen: list[str] = []
+    pending: dict[str, list[pd.DataFrame]] = {}
+
+    def flush(day: str) -> None:
+        parts = pending.pop(day)
+        df = pd.concat(parts, ignore_index=True)
+        df = df.sort_values([spec.period_field or "ts", spec.columns[0].field],
+                            kind="stable").reset_index(drop=True)
+        name = spec.file_pattern.format(feed_id=feed_id, period=day, ext=spec.ext)
+        if feed_id == "ebike_detections":
+            truth_dir.mkdir(parents=True, exist_ok=True)
+            t = df[["detection_id", "camera_id", "true_violation", "detected_violation",
+                    "vehicle_class", "is_delivery", "platform"]].copy()
+            t.insert(0, "row_number", range(1, len(t) + 1))
+            write_parquet(truth_dir / name, t)
+            df = _detections(df)
+        write_parquet(folder / name, _department(df, spec))
+        files.append(StreamFile(feed_id, f"{feed_id}/{name}", len(df), day))
+
+    for chunk in _iterators(ctx)[feed_id]():
+        if chunk is None or len(chunk) == 0:
+            continue
+        tcol = spec.period_field or "ts"
+        day = _wall_day(chunk[tcol])
+        for d, part in chunk.groupby(day.to_numpy(), sort=True):
+            if d not in days_seen:
+                if max_days is not None and len(days_seen) >= max_days:
+                    continue
+                days_seen.append(d)
+            pending.setdefault(d, []).append(part)
+        # a day is complete once a later day has started
+        for d in sorted(pending):
+            if d < max(pending):
+                flush(d)
+        if max_days is not None and len(days_seen) >= max_days and day.max() > days_seen[-1]:
+            break  # the iterator yields days in order: nothing more to write
+    for d in sorted(pending):
+        flush(d)
+    return files

@@ -1,0 +1,69 @@
+"""Video platform and video-AI feeds: camera registry, 15-minute e-bike flow, audit sample,
+delivery riders (platform filings)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from data_contracts.vocab import DELIVERY_PLATFORMS, VIOLATION_TYPES
+from synth.render._base import RenderContext, finish, in_window, to_list_column
+
+_DIR = {"N": "北向", "S": "南向", "E": "东向", "W": "西向", "NE": "东北向", "NW": "西北向",
+        "SE": "东南向", "SW": "西南向"}
+
+
+def camera_registry(ctx: RenderContext) -> pd.DataFrame:
+    c = ctx.world.cameras.sort_values("camera_id", kind="stable")
+    df = pd.DataFrame({
+        "camera_id": c["camera_id"].to_numpy(), "name": c["name"].to_numpy(),
+        "lon": c["lon"].to_numpy(float), "lat": c["lat"].to_numpy(float),
+        "direction": c["direction"].map(_DIR).fillna(c["direction"]).to_numpy(),
+        "install_date": pd.to_datetime(c["install_date"]).to_numpy(),
+        "has_ebike_algo": np.where(c["has_ebike_algo"].astype(bool), "是", "否"),
+    })
+    return finish(df, c["camera_id"], lon=df["lon"].to_numpy(), lat=df["lat"].to_numpy())
+
+
+def ebike_flow(ctx: RenderContext) -> pd.DataFrame:
+    f = ctx.world.ebike_flow
+    f = f[in_window(ctx, f["interval_start"]).to_numpy(bool)]
+    f = f.sort_values(["interval_start", "camera_id"], kind="stable")
+    df = f[["camera_id", "interval_start", "n_ebike", "n_tricycle", "n_motorcycle"]].copy()
+    cams = ctx.world.cameras.set_index("camera_id")
+    return finish(df, f["camera_id"], lon=f["camera_id"].map(cams["lon"]).to_numpy(float),
+                  lat=f["camera_id"].map(cams["lat"]).to_numpy(float))
+
+
+def _vio_zh(v: pd.Series) -> np.ndarray:
+    return v.map(lambda x: VIOLATION_TYPES.get(x, (x,))[0]).to_numpy(object)
+
+
+def detection_audit(ctx: RenderContext) -> pd.DataFrame:
+    n = int(ctx.world.params.get("audit_n", 0) or 0) or max(50, int(2000 * ctx.world.params.get(
+        "scale", 0.05)))
+    a = ctx.world.audit_sample(n).sort_values("detection_id", kind="stable")
+    df = pd.DataFrame({
+        "detection_id": a["detection_id"].to_numpy(), "camera_id": a["camera_id"].to_numpy(),
+        "detected_violation": _vio_zh(a["detected_violation"]),
+        "reviewed_violation": _vio_zh(a["true_violation"]),
+    })
+    return finish(df, a["detection_id"])
+
+
+def delivery_riders(ctx: RenderContext) -> pd.DataFrame:
+    p = ctx.world.persons
+    p = p[p["delivery_platform"].notna()].sort_values("person_id", kind="stable")
+    v = ctx.world.vehicles
+    eb = v[(v["kind"] == "ebike") & v["owner_person_id"].notna()].drop_duplicates(
+        "owner_person_id").set_index("owner_person_id")["plate"]
+    df = pd.DataFrame({
+        "name": p["name"].to_numpy(), "phone": p["phone"].to_numpy(),
+        "id_number": p["id_number"].to_numpy(),
+        "platform": p["delivery_platform"].map(
+            lambda k: DELIVERY_PLATFORMS.get(k, (k,))[0]).to_numpy(),
+        "plate": p["person_id"].map(eb).fillna("").to_numpy(),
+    })
+    return finish(df, p["person_id"], persons=to_list_column(p["person_id"]))
+
+
