@@ -1,0 +1,267 @@
+"""E-bike flows and AI violation detections per camera, generated lazily per day.
+
+Per camera with the e-bike algorithm and per 15-minute interval, passes are Poisson with a
+mean from the camera's place (urban, road kind, hidden busy-ness), the hour profile
+(commute peaks, lunch/dinner delivery peaks), weekday/holiday and outages (0 when down).
+Each pass has at most one true violation, drawn with rates that depend on rider type
+(delivery riders run red lights and ride the wrong way more), place (rural: no helmet,
+illegal passengers; arterials: lane mixing), hour (night: red light) and a hidden per-camera
+factor. The AI then reports with per-type recall and precision below 1.
+
+Rows of ``iter_ebike_detections``: every pass with a true or a detected violation
+(misses are rows with ``detected_violation == "none"``; the feed keeps only detections).
+Volume: ≈ 50 million rows per 30 days at scale 1.0, linear in scale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+
+from data_contracts.vocab import VIOLATION_TYPES
+
+VIOLS = [v for v in VIOLATION_TYPES if v != "none"]
+#: Base true per-pass rates (ordinary rider, urban secondary road, daytime).
+BASE_RATE = {"no_helmet": 0.16, "lane_mixing": 0.05, "illegal_passenger": 0.03,
+             "red_light": 0.025, "wrong_way": 0.025}
+DELIVERY_MULT = {"no_helmet": 0.8, "lane_mixing": 1.3, "illegal_passenger": 0.2,
+                 "red_light": 3.0, "wrong_way": 3.2}
+RECALL = {"no_helmet": 0.85, "lane_mixing": 0.8, "illegal_passenger": 0.75,
+          "red_light": 0.9, "wrong_way": 0.82}
+PRECISION = {"no_helmet": 0.92, "lane_mixing": 0.85, "illegal_passenger": 0.88,
+             "red_light": 0.95, "wrong_way": 0.9}
+#: Mean e-bike passes per algorithm camera per day at scale 1.0 (urban busy junction ~
+#: thousands; the mean keeps ≈50 M detection rows per month at scale 1.0).
+MEAN_DAILY_PASSES_AT_1 = 680.0
+
+_H = np.arange(24) + 0.5
+
+
+def _hour_profile(delivery: bool) -> np.ndarray:
+    g = lambda mu, sd: np.exp(-0.5 * ((_H - mu) / sd) ** 2)  # noqa: E731
+    if delivery:
+        p = 0.1 + 1.6 * g(11.8, 1.0) + 1.5 * g(18.0, 1.2) + 0.4 * g(21.5, 1.5) + 0.3 * g(15, 2)
+        p[:6] *= 0.2
+    else:
+        p = 0.05 + 1.3 * g(7.8, 1.0) + 1.2 * g(17.8, 1.3) + 0.5 * g(12.5, 1.5) + 0.3 * g(20, 2)
+        p[:5] *= 0.2
+    return p / p.sum()
+
+
+HOUR_ORD = _hour_profile(False)
+HOUR_DEL = _hour_profile(True)
+
+
+def camera_rates(cams: pd.DataFrame, scale: float) -> pd.DataFrame:
+    """Per-camera parameters: mean passes/day, delivery share, per-type true rate mults."""
+    c = cams[cams["has_ebike_algo"]].reset_index(drop=True)
+    n = len(c)
+    urban = c["urban"].to_numpy()
+    rk = c["road_kind"].to_numpy()
+    kindw = np.select([rk == "arterial", rk == "secondary", rk == "local"], [1.6, 1.2, 0.8], 0.35)
+    # total detections scale linearly with `scale` while cameras scale as scale**0.537
+    per_cam = MEAN_DAILY_PASSES_AT_1 * scale ** (1 - 0.537)
+    w = kindw * np.where(urban, 1.4, 0.5) * c["flow_factor"].to_numpy()
+    passes = per_cam * w / w.mean()
+    delivery_share = np.clip(np.where(urban, 0.14, 0.03) * (0.6 + 0.8 * (rk != "rural")), 0, 0.4)
+    seed = (c["camera_id"].str[-6:].astype(int).to_numpy() * 2654435761) % (2**32)
+    hid = np.random.default_rng(seed.sum() % (2**32)).lognormal(0, 0.35, (n, len(VIOLS)))
+    out = pd.DataFrame({"camera_id": c["camera_id"], "passes_per_day": passes,
+                        "delivery_share": delivery_share, "urban": urban, "road_kind": rk})
+    for j, v in enumerate(VIOLS):
+        place = 1.0
+        if v == "no_helmet":
+            place = np.where(urban, 1.0, 2.2)
+        elif v == "illegal_passenger":
+            place = np.where(urban, 1.0, 2.0)
+        elif v == "lane_mixing":
+            place = np.where(rk == "arterial", 1.6, 1.0)
+        out[f"m_{v}"] = place * hid[:, j]
+    return out
+
+
+def _rates_matrix(cr: pd.DataFrame, hour: np.ndarray, delivery: bool) -> np.ndarray:
+    """True per-pass rates (n, 5) for rows of camera params and hours."""
+    R = np.empty((len(cr), len(VIOLS)))
+    night = (hour >= 21) | (hour < 6)
+    for j, v in enumerate(VIOLS):
+        r = BASE_RATE[v] * cr[f"m_{v}"].to_numpy()
+        if delivery:
+            r = r * DELIVERY_MULT[v]
+        if v == "red_light":
+            r = r * np.where(night, 1.8, 1.0)
+        R[:, j] = r
+    s = R.sum(axis=1, keepdims=True)
+    return np.where(s > 0.8, R * 0.8 / s, R)
+
+
+def fp_rates() -> np.ndarray:
+    """False-positive rate per none-pass per type, set so that precision ≈ PRECISION at the
+    average true rate."""
+    base = np.array([BASE_RATE[v] * 1.2 for v in VIOLS])
+    rec = np.array([RECALL[v] for v in VIOLS])
+    prec = np.array([PRECISION[v] for v in VIOLS])
+    tp = base * rec
+    return tp * (1 - prec) / prec / (1 - base.sum())
+
+
+def day_multiplier(cal_row: pd.Series) -> float:
+    if bool(cal_row["public_holiday"]):
+        return 0.85
+    return 1.0 if bool(cal_row["is_workday"]) else 0.8
+
+
+def flow_for_day(cr: pd.DataFrame, outages: pd.DataFrame, cal_row: pd.Series,
+                 rng: np.random.Generator) -> pd.DataFrame:
+    """15-minute flows (ebike passes split ordinary/delivery, tricycles, motorcycles)."""
+    n = len(cr)
+    day = pd.Timestamp(cal_row["date"]).tz_localize("Asia/Shanghai")
+    q = np.arange(96)
+    hour = q // 4
+    mult = day_multiplier(cal_row)
+    ppd = cr["passes_per_day"].to_numpy()[:, None] * mult
+    ds = cr["delivery_share"].to_numpy()[:, None]
+    lam_o = ppd * (1 - ds) * HOUR_ORD[hour][None, :] / 4
+    lam_d = ppd * ds * HOUR_DEL[hour][None, :] / 4
+    n_o = rng.poisson(lam_o)
+    n_d = rng.poisson(lam_d)
+    rural = ~cr["urban"].to_numpy()[:, None]
+    n_tri = rng.poisson((lam_o + lam_d) * np.where(rural, 0.25, 0.06))
+    n_moto = rng.poisson((lam_o + lam_d) * np.where(rural, 0.35, 0.08))
+    starts = day + pd.to_timedelta(q * 15, unit="min")
+    down = _down_mask(cr["camera_id"].to_numpy(), starts, outages)
+    n_o[down] = 0
+    n_d[down] = 0
+    n_tri[down] = 0
+    n_moto[down] = 0
+    return pd.DataFrame({
+        "camera_id": np.repeat(cr["camera_id"].to_numpy(), 96),
+        "interval_start": np.tile(starts, n),
+        "n_ebike": (n_o + n_d).ravel(), "n_tricycle": n_tri.ravel(),
+        "n_motorcycle": n_moto.ravel(), "_n_ord": n_o.ravel(), "_n_del": n_d.ravel(),
+    })
+
+
+def _down_mask(cam_ids: np.ndarray, starts: pd.DatetimeIndex,
+               outages: pd.DataFrame) -> np.ndarray:
+    """(n_cam, 96) True where an outage covers the interval start."""
+    mask = np.zeros((len(cam_ids), len(starts)), bool)
+    if len(outages) == 0:
+        return mask
+    d0, d1 = starts[0], starts[-1] + pd.Timedelta(minutes=15)
+    o = outages[(outages["start"] < d1) & (outages["end"] > d0)]
+    if len(o) == 0:
+        return mask
+    ci = pd.Index(cam_ids).get_indexer(o["camera_id"])
+    o = o[ci >= 0]
+    ci = ci[ci >= 0]
+    s = pd.DatetimeIndex(starts).as_unit("ns").asi8
+    a = np.searchsorted(s, pd.DatetimeIndex(o["start"]).as_unit("ns").asi8)
+    b = np.searchsorted(s, pd.DatetimeIndex(o["end"]).as_unit("ns").asi8)
+    for c, x, y in zip(ci.tolist(), a.tolist(), b.tolist(), strict=True):  # few per day
+        mask[c, x:y] = True
+    return mask
+
+
+def detections_for_day(cr: pd.DataFrame, flow: pd.DataFrame, day_index: int,
+                       vehicles_ord: np.ndarray, vehicles_del: np.ndarray,
+                       rider_platform: np.ndarray, plates: pd.Series,
+                       rng: np.random.Generator) -> pd.DataFrame:
+    """Violation rows (true and/or detected) for one day's flow."""
+    n_cam = len(cr)
+    q = np.tile(np.arange(96), n_cam)
+    cam_i = np.repeat(np.arange(n_cam), 96)
+    hour = q // 4
+    frames = []
+    fpr = fp_rates()
+    for delivery, col in ((False, "_n_ord"), (True, "_n_del")):
+        npass = flow[col].to_numpy()
+        m = npass > 0
+        ci, qi, hi, npass = cam_i[m], q[m], hour[m], npass[m]
+        R = _rates_matrix(cr.iloc[ci], hi, delivery)
+        p = np.column_stack([R, 1 - R.sum(axis=1)])
+        counts = rng.multinomial(npass, p)  # (rows, 6): five violations + none
+        # true violations
+        reps = counts[:, :5]
+        j = np.repeat(np.tile(np.arange(5), len(ci)), reps.ravel())
+        rows = np.repeat(np.repeat(np.arange(len(ci)), 5), reps.ravel())
+        # false positives among none passes
+        fp = rng.binomial(counts[:, 5][:, None], fpr[None, :])
+        jf = np.repeat(np.tile(np.arange(5), len(ci)), fp.ravel())
+        rf = np.repeat(np.repeat(np.arange(len(ci)), 5), fp.ravel())
+        tv = np.r_[np.array(VIOLS)[j], np.full(len(jf), "none")]
+        r_all = np.r_[rows, rf]
+        hit = rng.random(len(j)) < np.array([RECALL[v] for v in VIOLS])[j]
+        # a small share of true violations is reported as another type
+        conf_swap = hit & (rng.random(len(j)) < 0.03)
+        other = (j + rng.integers(1, 5, len(j))) % 5
+        det_j = np.where(conf_swap, other, j)
+        dv = np.r_[np.where(hit, np.array(VIOLS)[det_j], "none"), np.array(VIOLS)[jf]]
+        frames.append(pd.DataFrame({"_ci": ci[r_all], "_q": qi[r_all], "true_violation": tv,
+                                    "detected_violation": dv, "is_delivery": delivery}))
+    d = pd.concat(frames, ignore_index=True)
+    n = len(d)
+    ci = d["_ci"].to_numpy()
+    base = flow["interval_start"].iloc[0].normalize()
+    ts = base + pd.to_timedelta(d["_q"].to_numpy() * 900 + rng.integers(0, 900, n), unit="s")
+    d = d.assign(ts=ts).sort_values(["ts"], kind="stable").reset_index(drop=True)
+    ci = d["_ci"].to_numpy()
+    n = len(d)
+    deliv = d["is_delivery"].to_numpy()
+    tp = d["true_violation"].to_numpy() == d["detected_violation"].to_numpy()
+    conf = np.where(d["detected_violation"].to_numpy() == "none", rng.beta(2, 5, n),
+                    np.where(tp, rng.beta(9, 2, n), rng.beta(4, 3, n)))
+    # vehicles: delivery riders' e-bikes vs the rest
+    vi = np.where(deliv, vehicles_del[rng.integers(0, max(len(vehicles_del), 1), n)]
+                  if len(vehicles_del) else -1,
+                  vehicles_ord[rng.integers(0, max(len(vehicles_ord), 1), n)])
+    vclass = np.where(rng.random(n) < 0.9, "ebike", np.where(rng.random(n) < 0.5, "tricycle",
+                                                               "motorcycle"))
+    vclass = np.where(deliv, "ebike", vclass)
+    pl = plates.to_numpy()[vi]
+    readable = rng.random(n) < 0.55
+    masked = np.char.add(np.char.add(np.array([s[:5] for s in pl.tolist()], dtype=object
+                                              ).astype(str), "**"),
+                         np.array([s[-2:] for s in pl.tolist()], dtype=object).astype(str)) \
+        if n else np.array([], dtype=str)
+    did = np.char.add(np.char.add("D", np.full(n, f"{day_index:04d}")),
+                      np.char.zfill(np.arange(n).astype(str), 8))
+    return pd.DataFrame({
+        "detection_id": did, "camera_id": cr["camera_id"].to_numpy()[ci], "ts": d["ts"],
+        "vehicle_class": vclass, "true_violation": d["true_violation"].to_numpy(),
+        "detected_violation": d["detected_violation"].to_numpy(), "is_delivery": deliv,
+        "platform": np.where(deliv, rider_platform[vi], None),
+        "confidence": conf.round(3), "plate_partial": np.where(readable, masked, None),
+        "snapshot_ref": np.char.add(np.char.add("snap/", did), ".jpg"),
+        "vehicle_id": np.where(vi >= 0, plates.index.to_numpy()[vi], None),
+    })
+
+
+def true_rates_table(cr: pd.DataFrame) -> pd.DataFrame:
+    """True per-pass rates per camera (daytime, delivery mix applied) and city-wide ('*')."""
+    h = np.full(len(cr), 12)
+    Ro = _rates_matrix(cr, h, False)
+    Rd = _rates_matrix(cr, h, True)
+    ds = cr["delivery_share"].to_numpy()[:, None]
+    R = Ro * (1 - ds) + Rd * ds
+    rows = []
+    for j, v in enumerate(VIOLS):
+        rows.append(pd.DataFrame({"violation": v, "camera_id": cr["camera_id"],
+                                  "rate": R[:, j]}))
+        w = cr["passes_per_day"].to_numpy()
+        rows.append(pd.DataFrame({"violation": [v], "camera_id": ["*"],
+                                  "rate": [float((R[:, j] * w).sum() / w.sum())]}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def day_rng(seed: int, stream: int, day: int) -> np.random.Generator:
+    """Independent generator for (seed, stream, day): chunking never changes values."""
+    return np.random.default_rng(np.random.SeedSequence([seed, stream, day]))
+
+
+def iter_days(start: dt.date, days: int, chunk_days: int) -> Iterator[list[int]]:
+    for a in range(0, days, chunk_days):
+        yield list(range(a, min(a + chunk_days, days)))
