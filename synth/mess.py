@@ -225,7 +225,7 @@ def inject(vals: pd.DataFrame, canon: pd.DataFrame, spec: FeedSpec, cfg: MessCon
             raw_cells.update((int(r), f) for r in rid[m])
     if spec.fmt == "jsonl":
         first = spec.columns[0].field
-        for _f, m in pick("bad_json", {first: np.ones(n, bool)}, row_level=True).items():
+        for m in pick("bad_json", {first: np.ones(n, bool)}, row_level=True).values():
             truncated.update(int(r) for r in rid[m])
             log.add(rid[m], "", "bad_json", [""] * int(m.sum()),
                     ["<JSON line truncated>"] * int(m.sum()))

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -30,7 +31,7 @@ def _cell_text(v: object) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
-        return repr(v) if v == v else ""
+        return "" if math.isnan(v) else repr(v)
     return str(v)
 
 
@@ -94,7 +95,7 @@ def write_xlsx(path: Path, headers: Sequence[str], rows: Iterable[Sequence[objec
 def _json_value(v: object) -> object:
     if v is None or (isinstance(v, str) and v == ""):
         return None
-    if isinstance(v, float) and v != v:
+    if isinstance(v, float) and math.isnan(v):
         return None
     return v
 
