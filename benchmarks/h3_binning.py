@@ -22,7 +22,7 @@ from collections.abc import Callable
 import h3
 import numpy as np
 
-from geo.h3cells import points_to_cells, points_to_cells_multi
+from geo.h3cells import backend, points_to_cells, points_to_cells_multi
 
 # Yiyang central city (赫山区/资阳区), WGS-84 degrees.
 BBOX = (112.25, 28.50, 112.45, 28.65)
@@ -56,6 +56,7 @@ def main() -> None:
 
     print(f"h3 binning benchmark: {n:,} random points in {BBOX}, resolution {res}")
     print(f"machine: {platform.machine()}, {os.cpu_count()} logical CPUs, h3 {h3.__version__}")
+    print(f"geo.h3cells backend: {backend()}")
 
     points_to_cells(lon[:1000], lat[:1000], res)  # warm-up (imports, thread pool)
     ours, wall, cpu = _timed(lambda: points_to_cells(lon, lat, res))

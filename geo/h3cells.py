@@ -18,13 +18,15 @@ Arrow arrays) for points → cells (2.7 M/s vs 2.1 M/s for the fastest h3-py loo
 0.12 M/s), because h3-py 4.x has no vectorised entry points (``h3.api.numpy_int`` only returns
 numpy arrays; its functions take one cell at a time). ``cell_to_parent`` is exact bit arithmetic
 on the H3 index layout (resolution field and 3-bit digits, 180 M/s); ``cell_area_km2`` and
-``polygon_to_cells`` use h3-py (faster, or not vectorisable anyway). Tests check every function
-against h3-py's scalar API.
+``polygon_to_cells`` use h3-py (faster, or not vectorisable anyway). Without h3ronpy installed
+the same functions fall back to h3-py loops (identical results, see :func:`backend`); the tests
+run every function on both backends against h3-py's scalar API.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import chain, repeat
 
 import geopandas as gpd
 import h3
@@ -32,15 +34,18 @@ import h3.api.basic_int as _h3_int
 import numpy as np
 import pyarrow as pa
 import shapely
-from h3ronpy import cells_parse as _rs_cells_parse
-from h3ronpy import cells_to_string as _rs_cells_to_string
-from h3ronpy import grid_disk as _rs_grid_disk
-from h3ronpy.vector import cells_to_wkb_polygons as _rs_cells_to_wkb_polygons
-from h3ronpy.vector import coordinates_to_cells as _rs_coordinates_to_cells
 from numpy.typing import ArrayLike, NDArray
+
+try:  # the fast path; h3-py alone gives identical results, slower (see BACKEND)
+    import h3ronpy as _rs
+    import h3ronpy.vector as _rs_vector
+except ImportError:  # pragma: no cover - exercised by forcing _rs = None in the tests
+    _rs = None
+    _rs_vector = None
 
 __all__ = [
     "NULL_CELL",
+    "backend",
     "cell_area_km2",
     "cell_resolution",
     "cell_to_parent",
@@ -64,6 +69,71 @@ CellArray = NDArray[np.int64]
 # digits finer than the cell's resolution are 7.
 _RES_SHIFT = 52
 _RES_MASK = np.int64(0xF) << _RES_SHIFT
+
+
+def backend() -> str:
+    """Name of the array backend in use: "h3ronpy" (fast) or "h3-py" (fallback)."""
+    return "h3ronpy" if _rs is not None else "h3-py"
+
+
+# --- kernels: valid (non-NULL) inputs only; one per backend, same results ---------------------
+
+
+def _k_points(lat: NDArray[np.float64], lon: NDArray[np.float64], r: int) -> CellArray:
+    if _rs is not None:
+        return np.asarray(_rs_vector.coordinates_to_cells(lat, lon, r)).view(np.int64)
+    cells = map(_h3_int.latlng_to_cell, lat.tolist(), lon.tolist(), repeat(r))
+    return np.fromiter(cells, dtype=np.uint64, count=len(lat)).view(np.int64)
+
+
+def _k_disk(cells: CellArray, k: int) -> tuple[NDArray[np.int64], CellArray]:
+    """(disk size per cell, flat neighbours)."""
+    if _rs is not None:
+        lists = pa.array(_rs.grid_disk(_to_arrow_u64(cells), k))
+        lengths = lists.value_lengths().to_numpy(zero_copy_only=False).astype(np.int64)
+        return lengths, lists.flatten().to_numpy(zero_copy_only=False).view(np.int64)
+    disks = [_h3_int.grid_disk(c, k) for c in cells.view(np.uint64).tolist()]
+    lengths = np.fromiter(map(len, disks), dtype=np.int64, count=len(disks))
+    flat = np.fromiter(chain.from_iterable(disks), dtype=np.uint64, count=int(lengths.sum()))
+    return lengths, flat.view(np.int64)
+
+
+def _k_polygons(cells: CellArray) -> NDArray[np.object_]:
+    if _rs is not None:
+        wkb = pa.array(_rs_vector.cells_to_wkb_polygons(_to_arrow_u64(cells)))
+        return shapely.from_wkb(wkb.to_numpy(zero_copy_only=False))
+    rings = [_h3_int.cell_to_boundary(c) for c in cells.view(np.uint64).tolist()]
+    counts = np.fromiter(map(len, rings), dtype=np.int64, count=len(rings))
+    latlng = np.array(list(chain.from_iterable(rings)), dtype=np.float64).reshape(-1, 2)
+    ring_idx = np.repeat(np.arange(len(rings)), counts)
+    linear = shapely.linearrings(latlng[:, ::-1], indices=ring_idx)
+    return shapely.polygons(linear)
+
+
+def _k_to_str(cells: CellArray) -> NDArray[np.object_]:
+    if _rs is not None:
+        strs = pa.array(_rs.cells_to_string(_to_arrow_u64(cells)))
+        return strs.to_numpy(zero_copy_only=False)
+    return np.array([f"{c:x}" for c in cells.view(np.uint64).tolist()], dtype=object)
+
+
+def _k_parse(strs: list[str | None]) -> CellArray:
+    """Parse hex ids; None or invalid text → NULL_CELL."""
+    if _rs is not None:
+        arr = pa.array(strs, type=pa.string())
+        parsed = pa.array(_rs.cells_parse(arr, set_failing_to_invalid=True))
+        return parsed.fill_null(0).to_numpy(zero_copy_only=False).astype(np.uint64).view(np.int64)
+    out = np.zeros(len(strs), dtype=np.int64)
+    for i, text in enumerate(strs):  # fallback path only
+        if text is None:
+            continue
+        try:
+            value = int(text, 16)
+        except ValueError:
+            continue
+        if value < 2**63 and _h3_int.is_valid_cell(value):
+            out[i] = value
+    return out
 
 
 def h3_col(res: int) -> str:
@@ -101,10 +171,10 @@ def points_to_cells(lon: ArrayLike, lat: ArrayLike, res: int) -> CellArray:
         raise ValueError(f"lon and lat differ in length: {x.shape} vs {y.shape}")
     ok = np.isfinite(x) & np.isfinite(y) & (np.abs(y) <= 90.0) & (np.abs(x) <= 360.0)
     if ok.all():
-        return np.asarray(_rs_coordinates_to_cells(y, x, r)).view(np.int64)
+        return _k_points(y, x, r)
     out = np.zeros(len(x), dtype=np.int64)
     if ok.any():
-        out[ok] = np.asarray(_rs_coordinates_to_cells(y[ok], x[ok], r)).view(np.int64)
+        out[ok] = _k_points(y[ok], x[ok], r)
     return out
 
 
@@ -166,9 +236,7 @@ def grid_disk(cells: ArrayLike, k: int) -> tuple[NDArray[np.int64], CellArray]:
     idx = np.flatnonzero(c != NULL_CELL)
     if len(idx) == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    lists = pa.array(_rs_grid_disk(_to_arrow_u64(c[idx]), int(k)))
-    lengths = lists.value_lengths().to_numpy(zero_copy_only=False)
-    neighbours = lists.flatten().to_numpy(zero_copy_only=False).view(np.int64)
+    lengths, neighbours = _k_disk(c[idx], int(k))
     return np.repeat(idx.astype(np.int64), lengths), neighbours
 
 
@@ -179,8 +247,7 @@ def cells_to_polygons(cells: ArrayLike) -> gpd.GeoSeries:
     geoms = np.full(len(c), None, dtype=object)
     ok = c != NULL_CELL
     if ok.any():
-        wkb = pa.array(_rs_cells_to_wkb_polygons(_to_arrow_u64(c[ok])))
-        geoms[ok] = shapely.from_wkb(wkb.to_numpy(zero_copy_only=False))
+        geoms[ok] = _k_polygons(c[ok])
     return gpd.GeoSeries(geoms, crs="EPSG:4326")
 
 
@@ -190,16 +257,14 @@ def cells_to_str(cells: ArrayLike) -> NDArray[np.str_]:
     ok = c != NULL_CELL
     out = np.full(len(c), "", dtype=object)
     if ok.any():
-        out[ok] = pa.array(_rs_cells_to_string(_to_arrow_u64(c[ok]))).to_numpy(zero_copy_only=False)
+        out[ok] = _k_to_str(c[ok])
     return out.astype(str)
 
 
 def str_to_cells(strs: ArrayLike) -> CellArray:
     """Parse hexadecimal cell ids to int64 (:data:`NULL_CELL` for "", None or invalid text)."""
     s = np.asarray(strs, dtype=object).ravel()
-    arr = pa.array([v if isinstance(v, str) and v else None for v in s], type=pa.string())
-    parsed = pa.array(_rs_cells_parse(arr, set_failing_to_invalid=True))
-    return parsed.fill_null(0).to_numpy(zero_copy_only=False).astype(np.uint64).view(np.int64)
+    return _k_parse([v if isinstance(v, str) and v else None for v in s])
 
 
 def cell_area_km2(cells: ArrayLike) -> NDArray[np.float64]:

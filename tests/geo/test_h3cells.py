@@ -7,9 +7,10 @@ import h3
 import numpy as np
 import pytest
 import shapely
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from geo import h3cells
 from geo.h3cells import (
     NULL_CELL,
     cell_area_km2,
@@ -24,6 +25,17 @@ from geo.h3cells import (
     polygon_to_cells,
     str_to_cells,
 )
+
+
+@pytest.fixture(params=["default", "h3-py"], autouse=True)
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run every test on the default backend (h3ronpy when installed) and on the h3-py
+    fallback, which must give identical results."""
+    if request.param == "h3-py":
+        monkeypatch.setattr(h3cells, "_rs", None)
+        assert h3cells.backend() == "h3-py"
+    return h3cells.backend()
+
 
 RNG = np.random.default_rng(7)
 N = 2000
@@ -47,7 +59,9 @@ def test_points_to_cells_matches_h3(res: int) -> None:
     assert (cells > 0).all()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     lon=st.floats(min_value=-180, max_value=180),
     lat=st.floats(min_value=-90, max_value=90),
