@@ -82,6 +82,7 @@ TIMEZONE: Final[str] = "Asia/Shanghai"
 #: Why a row was quarantined at ingest (reason code: (中文, English)). One row can be
 #: quarantined once; the first failing field (in contract order) names the reason.
 QUARANTINE_REASONS: Final[dict[str, tuple[str, str]]] = {
+    "malformed_record": ("记录格式损坏", "malformed record (wrong field count, truncated JSON line)"),
     "missing_required": ("必填字段缺失", "required field missing"),
     "bad_datetime": ("日期时间无法解析", "unparseable date/time"),
     "bad_number": ("数值无法解析", "unparseable number"),

@@ -17,7 +17,7 @@ import csv
 import io
 import json
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +49,8 @@ class RawTable:
     format: str
     encoding: str
     frame: pd.DataFrame
+    #: records that could not be split into the header's fields: ``_row``, ``raw`` text
+    malformed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({ROW: np.array([], dtype=np.int64), "raw": []}))
 
 
 def detect_encoding(data: bytes) -> str:
@@ -90,13 +92,12 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
 
 
 def read_csv(path: str | Path) -> RawTable:
-    """Read a CSV file (comma separated, first line = header) with its encoding detected.
-
-    Every cell comes back as ``str`` (empty cells as ``""``); no type guessing.
+    """Read a CSV file (comma separated, RFC 4180 quoting, first record = header) with its
+    encoding detected. Every cell comes back as ``str`` (empty cells as ``""``); no type
+    guessing. Records with more or fewer fields than the header (e.g. a stray quote and an
+    unescaped comma) are returned in ``malformed`` with their row number and text, not in
+    ``frame``. Blank lines are not records.
     """
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
     p = Path(path)
     data = p.read_bytes()
     if not data.strip():
@@ -104,29 +105,29 @@ def read_csv(path: str | Path) -> RawTable:
     text, enc = _decode(p, data)
     if text.startswith("\ufeff"):
         text = text[1:]
-    first = text.split("\n", 1)[0].rstrip("\r")
-    header = next(csv.reader([first]))
-    header = [h.strip() for h in header]
+    try:
+        records = [r for r in csv.reader(io.StringIO(text, newline="")) if r]  # C parser, one pass
+    except csv.Error as e:
+        raise BadFileError(p, f"CSV 格式错误 malformed CSV: {e}") from None
+    if not records:
+        raise BadFileError(p, "文件为空 empty file")
+    header = [h.strip() for h in records[0]]
     if not any(header):
         raise BadFileError(p, "缺少表头 missing header line")
     if len(set(header)) != len(header):
         raise BadFileError(p, f"表头重复 duplicate column names {header}")
-    body = text.encode("utf-8")
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(body),
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 24),
-            convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        )
-    except pa.ArrowInvalid as e:
-        raise BadFileError(p, f"CSV 格式错误 malformed CSV: {e}") from None
-    df = table.to_pandas()
-    df.insert(0, ROW, np.arange(1, len(df) + 1, dtype=np.int64))
-    return RawTable(p, "csv", enc, df)
+    body = records[1:]
+    width = np.fromiter((len(r) for r in body), dtype=np.int64, count=len(body))
+    good = width == len(header)
+    numbers = np.arange(1, len(body) + 1, dtype=np.int64)
+    if good.all():
+        df = pd.DataFrame(body, columns=header, dtype=object)
+    else:
+        df = pd.DataFrame([r for r, g in zip(body, good, strict=True) if g], columns=header, dtype=object)
+    df.insert(0, ROW, numbers[good])
+    bad_idx = np.flatnonzero(~good)
+    malformed = pd.DataFrame({ROW: numbers[bad_idx], "raw": [",".join(body[i]) for i in bad_idx]})
+    return RawTable(p, "csv", enc, df, malformed)
 
 
 def read_xlsx(path: str | Path) -> RawTable:
@@ -185,21 +186,28 @@ def read_jsonl(path: str | Path) -> RawTable:
     text, enc = _decode(p, data)
     records = []
     numbers = []
-    for i, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+    bad_rows: list[int] = []
+    bad_text: list[str] = []
+    for i, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):  # json.loads per line
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise BadFileError(p, f"第 {i} 行不是 JSON line {i} is not valid JSON ({e.msg})") from None
+        except json.JSONDecodeError:
+            obj = None
         if not isinstance(obj, dict):
-            raise BadFileError(p, f"第 {i} 行不是对象 line {i} is not a JSON object")
+            bad_rows.append(i)
+            bad_text.append(line)
+            continue
         records.append(obj)
         numbers.append(i)
+    if not records and bad_rows and len(bad_rows) == len(text.splitlines()):
+        raise BadFileError(p, "没有一行是 JSON 对象 no line is a JSON object (not JSON lines?)")
     df = pd.DataFrame.from_records(records)
     df = df.astype(object).where(df.notna(), None) if len(df) else df
     df.insert(0, ROW, np.asarray(numbers, dtype=np.int64))
-    return RawTable(p, "jsonl", enc, df)
+    malformed = pd.DataFrame({ROW: np.asarray(bad_rows, dtype=np.int64), "raw": bad_text})
+    return RawTable(p, "jsonl", enc, df, malformed)
 
 
 def read_geojson(path: str | Path) -> RawTable:

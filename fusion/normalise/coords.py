@@ -29,8 +29,8 @@ def normalise_coords(
     """Convert raw lon/lat (degrees, in ``crs``) to WGS-84.
 
     Returns columns ``lon``, ``lat`` (float64 WGS-84 degrees; NaN unless status is ok or
-    outside_city) and ``status``: ``missing`` (both blank), ``invalid`` (one blank,
-    unparseable, or not a lon/lat), ``outside_city`` (outside ``city``, a WGS-84 polygon
+    outside_city) and ``status``: ``missing`` (both blank), ``invalid`` (one blank or
+    unparseable), ``outside_city`` (not a lon/lat on Earth, or outside ``city``, a WGS-84 polygon
     buffered by the caller if wanted), ``ok``.
     """
     raw_x = pd.Series(lon, copy=False)
@@ -39,7 +39,8 @@ def normalise_coords(
     nx, ny = np.isnan(x), np.isnan(y)
     status = np.full(len(x), "ok", dtype=object)
     valid = ~nx & ~ny & (np.abs(x) <= 180) & (np.abs(y) <= 90)
-    status[~valid] = "invalid"
+    status[~valid] = "outside_city"  # numbers, but not a place on Earth (e.g. lon/lat swapped)
+    status[nx | ny] = "invalid"
     status[nx & ny] = "missing"
     wx = np.full(len(x), np.nan)
     wy = np.full(len(x), np.nan)

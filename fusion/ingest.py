@@ -1,0 +1,508 @@
+"""Load department feeds into the store: read → map headers → normalise → quarantine →
+pseudonymise → upsert by content hash (idempotent), one transaction per load.
+
+数据接入编排。Tables written (``<feed>`` is the contract's feed id):
+
+analytic zone
+    ``feed_<feed>``: the contract's canonical fields, normalised (times UTC, coordinates WGS-84,
+    identifiers replaced by tokens), plus ``<f>_kind`` for identifier fields (valid / upgraded /
+    masked / mobile / ...), ``address_id`` + ``match_score`` (+ parsed ``county``/``township``
+    text components are not kept) for feeds with an address, ``lon``/``lat``/``h3_9`` when the
+    feed is located, ``geometry`` for GeoJSON feeds, and the bookkeeping columns ``row_hash``
+    (int64 content hash of the source values), ``period`` (``YYYY-MM`` of the record's own time,
+    or ``snapshot``), ``source_file``, ``source_row``. Partitioned by ``period``; key
+    (``period``, ``row_hash``).
+    ``events``: see :mod:`fusion.events`. ``quarantine``: see :mod:`fusion.quarantine`.
+    ``ingest_log``: one row per file (feed, file, file_sha256, encoding, rows_in, accepted,
+    quarantined, new_rows, loaded_at).
+raw zone
+    ``feed_<feed>``: ``period``, ``row_hash`` and, per pseudonymised field, its cleaned raw value
+    and ``<f>_token`` — the only place raw identifiers live.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data_contracts import FeedContract
+from data_contracts.registry import FEED_IDS, get
+from fusion.normalise._text import as_text, is_blank
+from fusion.normalise.addresses import AdminTable, admin_table_from_gazetteer, match_addresses
+from fusion.normalise.coords import normalise_coords
+from fusion.normalise.dates import SOURCE_TZ, parse_dates, parse_datetimes, parse_months
+from fusion.normalise.idcard import normalise_id_numbers
+from fusion.normalise.names import normalise_names
+from fusion.normalise.phones import normalise_phones
+from fusion.normalise.plates import normalise_plates
+from fusion.normalise.uscc import normalise_uscc
+from fusion.pseudonymise import tokenise, tokenise_id_numbers
+from fusion.quarantine import QUARANTINE_TABLE, Reconciliation, empty_quarantine, quarantine_frame, reconcile
+from fusion.readers import EXTENSIONS, ROW, BadFileError, RawTable, read_file
+
+LOG_TABLE = "ingest_log"
+_TRUE = {"是", "1", "true", "yes", "y", "有", "t"}
+_FALSE = {"否", "0", "false", "no", "n", "无", "f"}
+
+
+def feed_table(feed_id: str) -> str:
+    """Store table name of a feed (both zones)."""
+    return f"feed_{feed_id}"
+
+
+@dataclass
+class NormaliseContext:
+    """What normalisation needs beyond the contract: secret, city polygon, gazetteer, admin names."""
+
+    secret: str
+    city: Any = None  # shapely (Multi)Polygon in WGS-84, buffered; None = no outside-city check
+    gazetteer: pd.DataFrame | None = None
+    admin: AdminTable | None = None
+    h3_resolution: int = 9
+
+
+@dataclass
+class NormalisedFeed:
+    analytic: pd.DataFrame
+    raw: pd.DataFrame
+    quarantine: pd.DataFrame
+    rows_in: int
+
+
+def map_columns(raw: RawTable, contract: FeedContract) -> pd.DataFrame:
+    """Rename the department's headers to canonical names; refuse unknown or missing required
+    columns (:class:`BadFileError`). Optional columns absent from the file are added empty."""
+    mapping = contract.source_to_canonical
+    df = raw.frame
+    cols = [c for c in df.columns if c != ROW]
+    unknown = [c for c in cols if c not in mapping]
+    if unknown:
+        raise BadFileError(raw.path, f"未知列 unknown columns {unknown} for feed {contract.feed_id}")
+    renamed = df.rename(columns={c: mapping[c] for c in cols})
+    dup = renamed.columns[renamed.columns.duplicated()].tolist()
+    if dup:
+        raise BadFileError(raw.path, f"列重复 columns map twice onto {dup}")
+    missing = [f.source[0] for f in contract.fields if f.required and f.name not in renamed.columns]
+    if missing:
+        raise BadFileError(raw.path, f"缺少必需列 missing required columns {missing} for feed {contract.feed_id}")
+    for f in contract.fields:
+        if f.name not in renamed.columns:
+            renamed[f.name] = None
+    return renamed[[ROW, *[f.name for f in contract.fields]]]
+
+
+def content_hash(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Per-row int64 hash of the source values of ``columns`` (file name and row number excluded,
+    so the same record in two extracts hashes the same)."""
+    parts = {}
+    for c in columns:
+        s = df[c]
+        parts[c] = s.astype(str) if s.dtype == object or s.dtype.kind in "OSUb" else s
+        if c == "geometry":
+            parts[c] = pd.Series([g.wkb_hex if g is not None else "" for g in s], index=s.index)  # one WKB per feature
+    h = pd.util.hash_pandas_object(pd.DataFrame(parts), index=False).to_numpy()
+    return h.view(np.int64)
+
+
+def _period(times: pd.Series) -> np.ndarray:
+    local = times.dt.tz_convert(SOURCE_TZ)
+    out = local.dt.strftime("%Y-%m").to_numpy(dtype=object)
+    out[pd.isna(local).to_numpy()] = "undated"
+    return out
+
+
+def normalise_feed(df: pd.DataFrame, contract: FeedContract, file: str, ctx: NormaliseContext) -> NormalisedFeed:
+    """Normalise one file's rows (canonical columns + ``_row``) under ``contract``.
+
+    Pure: returns the accepted analytic rows, their raw-zone rows and the quarantine records.
+    Each rejected row is quarantined once, for the first failing field in contract order.
+    """
+    n = len(df)
+    df = df.reset_index(drop=True)
+    rows = df[ROW].to_numpy()
+    hashes = content_hash(df, [f.name for f in contract.fields])
+    bad = np.zeros(n, dtype=bool)
+    qparts: list[pd.DataFrame] = []
+    out: dict[str, Any] = {}
+    raw_out: dict[str, Any] = {}
+    kinds: dict[str, Any] = {}
+
+    # record period first (quarantine records carry it too)
+    period = np.full(n, "snapshot", dtype=object)
+    parsed_times: dict[str, pd.Series] = {}
+
+    def fail(name: str, mask: np.ndarray, reason: str) -> None:
+        new = mask & ~bad
+        if new.any():
+            qparts.append(quarantine_frame(contract.feed_id, file, rows[new], name, reason, df.loc[new, name],
+                                           hashes[new], period[new]))
+            bad[new] = True
+
+    if contract.record_time:
+        f0 = contract.field(contract.record_time)
+        parser = {"date": parse_dates, "month": parse_months}.get(f0.kind, parse_datetimes)
+        t = parser(df[f0.name])
+        parsed_times[f0.name] = t
+        period = _period(t)
+
+    for f in contract.fields:
+        col = df[f.name]
+        if f.kind == "geometry":
+            blank = col.isna().to_numpy()
+            if f.required:
+                fail(f.name, blank, "missing_required")
+            out[f.name] = col
+            continue
+        if col.dtype == object or col.dtype.kind in "OSU" or str(col.dtype) == "string":
+            txt = as_text(col)
+            blank = is_blank(txt)
+        else:
+            txt = None
+            blank = col.isna().to_numpy()
+        if f.required:
+            fail(f.name, blank, "missing_required")
+        k = f.kind
+        if k in ("datetime", "date", "month"):
+            t = parsed_times.get(f.name)
+            if t is None:
+                t = {"date": parse_dates, "month": parse_months}.get(k, parse_datetimes)(col)
+            fail(f.name, ~blank & t.isna().to_numpy(), "bad_datetime")
+            out[f.name] = t
+        elif k in ("int", "float"):
+            num = pd.to_numeric(txt.replace("", np.nan) if txt is not None else col, errors="coerce")
+            num = pd.Series(num, index=col.index).astype(float)
+            fail(f.name, ~blank & num.isna().to_numpy(), "bad_number")
+            rng = np.zeros(n, dtype=bool)
+            if f.min_value is not None:
+                rng |= (num < f.min_value).to_numpy()
+            if f.max_value is not None:
+                rng |= (num > f.max_value).to_numpy()
+            fail(f.name, rng, "out_of_range")
+            if k == "int":
+                whole = num.where(num == np.round(num))
+                fail(f.name, ~blank & whole.isna().to_numpy(), "bad_number")
+                out[f.name] = whole.astype("Int64")
+            else:
+                out[f.name] = num
+        elif k == "bool":
+            low = (txt if txt is not None else col.astype(str)).str.lower()
+            val = pd.Series(pd.NA, index=col.index, dtype="boolean")
+            val[low.isin(_TRUE).to_numpy()] = True
+            val[low.isin(_FALSE).to_numpy()] = False
+            fail(f.name, ~blank & val.isna().to_numpy(), "unknown_category")
+            out[f.name] = val
+        elif k == "category":
+            t2 = txt if txt is not None else as_text(col)
+            cats = dict(f.categories or {})
+            cats.update({v: v for v in cats.values()})
+            code = t2.map(cats)
+            fail(f.name, ~blank & code.isna().to_numpy(), "unknown_category")
+            out[f.name] = code.astype(object).where(code.notna(), None)
+        elif k == "id_number":
+            r = normalise_id_numbers(col)
+            fail(f.name, (r["status"] == "invalid").to_numpy(), "bad_id_number")
+            tok = tokenise_id_numbers(r["id18"], r["status"], ctx.secret)
+            out[f.name] = tok
+            kinds[f"{f.name}_kind"] = r["status"].where(r["status"] != "missing", None)
+            raw_out[f.name] = r["id18"]
+            raw_out[f"{f.name}_token"] = tok
+        elif k == "phone":
+            r = normalise_phones(col)
+            fail(f.name, (r["status"] == "invalid").to_numpy(), "bad_phone")
+            tok = tokenise(r["e164"], ctx.secret, "phone")
+            out[f.name] = tok
+            kinds[f"{f.name}_kind"] = r["status"].where(r["status"] != "missing", None)
+            raw_out[f.name] = r["e164"]
+            raw_out[f"{f.name}_token"] = tok
+        elif k == "plate":
+            r = normalise_plates(col)
+            fail(f.name, (r["status"] == "invalid").to_numpy(), "bad_plate")
+            tok = tokenise(r["plate"], ctx.secret, "plate")
+            out[f.name] = tok
+            kinds[f"{f.name}_kind"] = r["status"].where(r["status"] != "missing", None)
+            raw_out[f.name] = r["plate"]
+            raw_out[f"{f.name}_token"] = tok
+        elif k == "person_name":
+            nm = normalise_names(col)
+            tok = tokenise(nm, ctx.secret, "name")
+            out[f.name] = tok
+            raw_out[f.name] = nm
+            raw_out[f"{f.name}_token"] = tok
+        elif k == "uscc":
+            r = normalise_uscc(col)
+            fail(f.name, (r["status"] == "invalid").to_numpy(), "bad_uscc")
+            out[f.name] = r["uscc"]
+        elif k in ("lon", "lat"):
+            continue  # handled together below
+        else:  # text, code, address
+            t2 = txt if txt is not None else as_text(col)
+            out[f.name] = t2.where(~blank, None)
+        if f.protected:  # protected attributes (民族, 宗教...) live only in the raw zone
+            raw_out[f.name] = out.pop(f.name)
+
+    names = {f.name for f in contract.fields}
+    lon = lat = None
+    if {"lon", "lat"} <= names:
+        crs = "WGS84" if contract.crs in ("address", "none") else contract.crs
+        c = normalise_coords(df["lon"], df["lat"], crs, ctx.city)
+        st = c["status"].to_numpy()
+        fail("lon", (st == "invalid"), "bad_coordinates")
+        fail("lon", (st == "outside_city"), "outside_city")
+        lon, lat = c["lon"].to_numpy(), c["lat"].to_numpy()
+    addr_fields = [f.name for f in contract.fields if f.kind == "address"]
+    if addr_fields and contract.feed_id != "std_address" and ctx.gazetteer is not None and len(ctx.gazetteer):
+        a = match_addresses(df[addr_fields[0]], ctx.gazetteer, ctx.admin)
+        out["address_id"] = a["address_id"].to_numpy()
+        out["match_score"] = a["match_score"].to_numpy()
+        if lon is None:
+            lon, lat = a["lon"].to_numpy(), a["lat"].to_numpy()
+        else:  # coordinates from the source win; the match fills the gaps
+            gap = np.isnan(lon)
+            lon, lat = np.where(gap, a["lon"].to_numpy(), lon), np.where(gap, a["lat"].to_numpy(), lat)
+    if lon is not None:
+        from geo.h3cells import points_to_cells
+
+        out["lon"], out["lat"] = lon, lat
+        out[f"h3_{ctx.h3_resolution}"] = points_to_cells(lon, lat, ctx.h3_resolution)
+
+    keep = ~bad
+    meta = {"row_hash": hashes, "period": period, "source_file": file, "source_row": rows}
+    analytic = pd.DataFrame({**{k: (v.to_numpy() if isinstance(v, pd.Series) else v) for k, v in out.items()},
+                             **{k: v.to_numpy() for k, v in kinds.items()}, **meta})
+    analytic = analytic[keep].reset_index(drop=True)
+    analytic = analytic.drop_duplicates(["period", "row_hash"], ignore_index=True)
+    if "geometry" in analytic:
+        import geopandas as gpd
+
+        analytic = gpd.GeoDataFrame(analytic, geometry=gpd.GeoSeries(analytic["geometry"].to_numpy(), crs="EPSG:4326"),
+                                    crs="EPSG:4326")
+    raw = pd.DataFrame({"period": period, "row_hash": hashes,
+                        **{k: v.to_numpy() for k, v in raw_out.items()}})[keep]
+    raw = raw.drop_duplicates(["period", "row_hash"], ignore_index=True)
+    q = pd.concat(qparts, ignore_index=True) if qparts else empty_quarantine()
+    return NormalisedFeed(analytic, raw, q, n)
+
+
+# -- folder discovery ------------------------------------------------------------------------
+
+def feed_of_path(path: Path, root: Path) -> str | None:
+    """The feed id a file belongs to: its stem starts with ``<feed>`` (longest match), else a
+    parent folder is named after a feed."""
+    stem = path.stem.lower()
+    best = None
+    for fid in FEED_IDS:
+        if (stem == fid or stem.startswith(fid + "_")) and (best is None or len(fid) > len(best)):
+            best = fid
+    if best:
+        return best
+    for parent in path.relative_to(root).parents:
+        if parent.name in FEED_IDS:
+            return parent.name
+    return None
+
+
+def discover(folder: str | Path) -> dict[str, list[Path]]:
+    """Files of a folder grouped by feed, in registry order (folders starting with ``_`` or
+    ``.`` — e.g. ``_truth`` — are skipped; unknown files are ignored)."""
+    root = Path(folder)
+    found: dict[str, list[Path]] = {}
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if not p.is_file() or any(part.startswith(("_", ".")) for part in rel.parts):
+            continue
+        if p.suffix.lower() not in EXTENSIONS:
+            continue
+        fid = feed_of_path(p, root)
+        if fid:
+            found.setdefault(fid, []).append(p)
+    return {fid: found[fid] for fid in FEED_IDS if fid in found}
+
+
+# -- orchestration ---------------------------------------------------------------------------
+
+@dataclass
+class FileLoad:
+    feed: str
+    file: str
+    encoding: str
+    rows_in: int
+    accepted: int
+    quarantined: int
+    new_rows: int
+
+
+@dataclass
+class IngestReport:
+    """What one :func:`ingest_folder` call did."""
+
+    files: list[FileLoad] = field(default_factory=list)
+    reconciliations: dict[str, Reconciliation] = field(default_factory=dict)
+    events_new: int = 0
+    seconds: float = 0.0
+
+    @property
+    def rows_in(self) -> int:
+        return sum(f.rows_in for f in self.files)
+
+    @property
+    def new_rows(self) -> int:
+        return sum(f.new_rows for f in self.files)
+
+    def summary(self) -> pd.DataFrame:
+        """Per feed: files, rows in, accepted, quarantined, new rows."""
+        df = pd.DataFrame([f.__dict__ for f in self.files])
+        if df.empty:
+            return pd.DataFrame(columns=["feed", "files", "rows_in", "accepted", "quarantined", "new_rows"])
+        return df.groupby("feed", sort=False).agg(
+            files=("file", "count"), rows_in=("rows_in", "sum"), accepted=("accepted", "sum"),
+            quarantined=("quarantined", "sum"), new_rows=("new_rows", "sum")).reset_index()
+
+
+def _city_polygon(city: str | None) -> Any:
+    if not city:
+        return None
+    from geo.admin import load_city
+
+    # 0.01° (~1 km) tolerance: GCJ-02/BD-09 sources at the boundary, simplified polygons
+    return load_city(city).geometry.iloc[0].buffer(0.01)
+
+
+def _admin(gaz: pd.DataFrame, city: str | None) -> AdminTable:
+    counties: tuple[str, ...] = ()
+    city_names: tuple[str, ...] = ()
+    provinces: tuple[str, ...] = ()
+    if city:
+        from geo.admin import list_counties, load_city
+
+        counties = tuple(list_counties(city)["name"])
+        row = load_city(city).iloc[0]
+        city_names, provinces = (str(row["name"]),), (str(row["province"]),)
+    return admin_table_from_gazetteer(gaz, counties, city_names, provinces)
+
+
+def _file_sha(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _upsert(store: Any, table: str, df: pd.DataFrame, key: list[str], partition_by: list[str] | None) -> int:
+    if df.empty:
+        return 0
+    if not store.exists(table):
+        return int(store.write(table, df, partition_by=partition_by))
+    return int(store.upsert(table, df, key))
+
+
+def _gazetteer_from_store(store: Any) -> pd.DataFrame | None:
+    t = feed_table("std_address")
+    if not store.exists(t):
+        return None
+    cols = ["address_id", "county", "township", "road_name", "road_no", "building", "unit", "lon", "lat", "std_text"]
+    return store.read(t, columns=cols)
+
+
+def ingest_folder(
+    folder: str | Path,
+    store_target: str | Path,
+    *,
+    secret: str,
+    city: str | None = "430900",
+    h3_resolution: int = 9,
+    feeds: list[str] | None = None,
+    echo: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Load every feed file of ``folder`` into the store at ``store_target`` (folder or PostGIS URL).
+
+    One load = one transaction per zone: a bad file raises :class:`BadFileError` (naming it)
+    and nothing of this load is stored. Re-loading the same files adds nothing (upsert by
+    content hash). ``echo`` receives the per-feed reconciliation lines.
+    """
+    import time
+
+    from geo.store import open_store
+
+    from fusion.events import EVENTS_TABLE, build_events
+
+    t0 = time.perf_counter()
+    groups = discover(folder)
+    if feeds:
+        groups = {k: v for k, v in groups.items() if k in feeds}
+    if not groups:
+        raise BadFileError(folder, "没有找到与契约匹配的文件 no files matching any contract")
+    analytic = open_store(store_target, zone="analytic")
+    raw_store = open_store(store_target, zone="raw")
+    ctx = NormaliseContext(secret=secret, city=_city_polygon(city), h3_resolution=h3_resolution)
+    report = IngestReport()
+    loaded_at = pd.Timestamp(datetime.now(UTC))
+    with analytic.transaction(), raw_store.transaction():
+        gaz = _gazetteer_from_store(analytic)
+        grids = analytic.read(feed_table("grids"), columns=["grid_id", "township_code", "geometry"]) \
+            if analytic.exists(feed_table("grids")) else None
+        for fid, paths in groups.items():
+            contract = get(fid)
+            n_in = n_acc = n_q = 0
+            for p in paths:
+                raw = read_file(p)
+                df = map_columns(raw, contract)
+                if fid != "std_address" and ctx.gazetteer is None and gaz is not None:
+                    ctx.gazetteer, ctx.admin = gaz, _admin(gaz, city)
+                res = normalise_feed(df, contract, str(p.relative_to(folder)), ctx)
+                res = _with_malformed(res, raw, contract.feed_id, str(p.relative_to(folder)))
+                acc = res.rows_in - len(res.quarantine)
+                table = feed_table(fid)
+                new = _upsert(analytic, table, res.analytic, ["period", "row_hash"], ["period"])
+                if len(res.raw.columns) > 2:
+                    _upsert(raw_store, table, res.raw, ["period", "row_hash"], ["period"])
+                _upsert(analytic, QUARANTINE_TABLE, res.quarantine, ["feed", "row_hash"], None)
+                if fid in _EVENT_FEEDS():
+                    ev = build_events(res.analytic, contract, ctx.secret, grids, city, h3_resolution)
+                    report.events_new += _upsert(analytic, EVENTS_TABLE, ev, ["period", "event_id"], ["period"])
+                log = pd.DataFrame([{
+                    "feed": fid, "file": str(p.relative_to(folder)), "file_sha256": _file_sha(p),
+                    "encoding": raw.encoding, "rows_in": res.rows_in, "accepted": acc,
+                    "quarantined": len(res.quarantine), "new_rows": new, "loaded_at": loaded_at,
+                }])
+                _upsert(analytic, LOG_TABLE, log, ["feed", "file", "file_sha256"], None)
+                report.files.append(FileLoad(fid, str(p.relative_to(folder)), raw.encoding, res.rows_in, acc,
+                                             len(res.quarantine), new))
+                n_in, n_acc, n_q = n_in + res.rows_in, n_acc + acc, n_q + len(res.quarantine)
+                if fid == "std_address":
+                    g = res.analytic
+                    gaz = g if gaz is None else pd.concat([gaz, g], ignore_index=True).drop_duplicates("address_id", keep="last")
+                    ctx.gazetteer, ctx.admin = gaz, _admin(gaz, city)
+                if fid == "grids":
+                    grids = res.analytic
+            r = reconcile(fid, n_in, n_acc, n_q)
+            report.reconciliations[fid] = r
+            if echo:
+                echo(r.line())
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _with_malformed(res: NormalisedFeed, raw: RawTable, feed: str, file: str) -> NormalisedFeed:
+    """Add the reader's malformed records (wrong field count, broken JSON line) to the quarantine."""
+    m = raw.malformed
+    if m.empty:
+        return res
+    h = pd.util.hash_pandas_object(m["raw"].astype(str), index=False).to_numpy().view(np.int64)
+    q = quarantine_frame(feed, file, m[ROW].to_numpy(), "", "malformed_record", m["raw"], h,
+                         np.full(len(m), "undated", dtype=object))
+    return NormalisedFeed(res.analytic, res.raw, pd.concat([res.quarantine, q], ignore_index=True),
+                          res.rows_in + len(m))
+
+
+def _EVENT_FEEDS() -> frozenset[str]:  # noqa: N802 - a constant computed once from the registry
+    from data_contracts.registry import all_contracts
+
+    return frozenset(c.feed_id for c in all_contracts() if c.event_category)
