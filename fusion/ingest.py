@@ -10,8 +10,8 @@ analytic zone
     text components are not kept) for feeds with an address, ``lon``/``lat``/``h3_9`` when the
     feed is located, ``geometry`` for GeoJSON feeds, and the bookkeeping columns ``row_hash``
     (int64 content hash of the source values), ``period`` (``YYYY-MM`` of the record's own time,
-    or ``snapshot``), ``source_file``, ``source_row``. Partitioned by ``period``; key
-    (``period``, ``row_hash``).
+    or ``snapshot``), ``source_file``, ``source_row``. Partitioned by ``period``; a row is added only when its
+    ``row_hash`` is new in its period (first sighting wins), so reloads add nothing.
     ``events``: see :mod:`fusion.events`. ``quarantine``: see :mod:`fusion.quarantine`.
     ``ingest_log``: one row per file (feed, file, file_sha256, encoding, rows_in, accepted,
     quarantined, new_rows, loaded_at).
@@ -403,6 +403,23 @@ def _upsert(store: Any, table: str, df: pd.DataFrame, key: list[str], partition_
     return int(store.upsert(table, df, key))
 
 
+def _append_new(store: Any, table: str, df: pd.DataFrame, seen: dict[str, set[int]], partition_by: list[str]) -> int:
+    """Append the rows whose ``row_hash`` is neither stored (in the same periods) nor already
+    appended in this load; the first sighting of a record wins (its file and row number)."""
+    if df.empty:
+        return 0
+    known = seen.setdefault(table, set())
+    if store.exists(table):
+        periods = sorted(set(df["period"]))
+        old = store.read(table, columns=["row_hash"], filters={"period": periods})
+        known.update(old["row_hash"].tolist())
+    new = df[~df["row_hash"].isin(known)]
+    if new.empty:
+        return 0
+    known.update(new["row_hash"].tolist())
+    return int(store.write(table, new, partition_by=partition_by))
+
+
 def _gazetteer_from_store(store: Any) -> pd.DataFrame | None:
     t = feed_table("std_address")
     if not store.exists(t):
@@ -444,6 +461,8 @@ def ingest_folder(
     ctx = NormaliseContext(secret=secret, city=_city_polygon(city), h3_resolution=h3_resolution)
     report = IngestReport()
     loaded_at = pd.Timestamp(datetime.now(UTC))
+    seen: dict[str, set[int]] = {}
+    seen_raw: dict[str, set[int]] = {}
     with analytic.transaction(), raw_store.transaction():
         gaz = _gazetteer_from_store(analytic)
         grids = analytic.read(feed_table("grids"), columns=["grid_id", "township_code", "geometry"]) \
@@ -460,9 +479,9 @@ def ingest_folder(
                 res = _with_malformed(res, raw, contract.feed_id, str(p.relative_to(folder)))
                 acc = res.rows_in - len(res.quarantine)
                 table = feed_table(fid)
-                new = _upsert(analytic, table, res.analytic, ["period", "row_hash"], ["period"])
+                new = _append_new(analytic, table, res.analytic, seen, ["period"])
                 if len(res.raw.columns) > 2:
-                    _upsert(raw_store, table, res.raw, ["period", "row_hash"], ["period"])
+                    _append_new(raw_store, table, res.raw, seen_raw, ["period"])
                 _upsert(analytic, QUARANTINE_TABLE, res.quarantine, ["feed", "row_hash"], None)
                 if fid in _EVENT_FEEDS():
                     ev = build_events(res.analytic, contract, ctx.secret, grids, city, h3_resolution)
