@@ -201,6 +201,13 @@ def area_km2(geometry: gpd.GeoSeries | gpd.GeoDataFrame) -> NDArray[np.float64]:
     return geoms.to_crs(CHINA_ALBERS).area.to_numpy(dtype=np.float64) / 1e6
 
 
+def _in_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The frame in EPSG:4326 (a frame without CRS is taken to be WGS-84 already)."""
+    if gdf.crs is None or gdf.crs.equals(pyproj.CRS(WGS84)):
+        return gdf
+    return gdf.to_crs(WGS84)
+
+
 def _to_albers(geoms: NDArray[np.object_]) -> NDArray[np.object_]:
     return shapely.transform(
         geoms, lambda xy: np.column_stack(_transformers()[0].transform(xy[:, 0], xy[:, 1]))
@@ -350,6 +357,7 @@ def generate_townships(
     so townships there are smaller; kinds go street → town → township with distance from it.
     Default count: urban districts area/40 km² (6..30), other counties area/90 km² (4..40).
     """
+    counties = _in_wgs84(counties)
     frames: list[gpd.GeoDataFrame] = []
     for adcode, geom in zip(counties["adcode"].astype(str), counties.geometry, strict=True):
         frames.append(_townships_of_county(adcode, geom, seed, per_km2, n_per_county, cores))
@@ -453,6 +461,7 @@ def generate_grids(
         if "kind" in townships
         else np.full(len(townships), "town")
     )
+    townships = _in_wgs84(townships)
     geoms_wgs = townships.geometry.to_numpy()
     geoms_albers = _to_albers(geoms_wgs)
     km2 = shapely.area(geoms_albers) / 1e6

@@ -364,3 +364,14 @@ def test_assign_areas_boundary_goes_to_first_area() -> None:
     assert codes.tolist() == ["430902001", "430902001", "430902002"]
     with pytest.raises(ValueError, match="4326"):
         assign_areas([112.3], [28.5], areas.to_crs(3857), "township_code")
+
+
+def test_generators_accept_projected_input(counties: gpd.GeoDataFrame) -> None:
+    sub = counties[counties["adcode"] == "430921"]
+    direct = generate_townships(sub, seed=0)
+    projected = generate_townships(sub.to_crs(3857), seed=0)
+    assert projected.crs.to_epsg() == 4326
+    assert direct.geometry.geom_equals_exact(projected.geometry, tolerance=1e-7).all()
+    grids = generate_grids(direct.head(2).to_crs(3857))
+    assert grids.crs.to_epsg() == 4326
+    assert grids.total_bounds[0] > 100  # degrees, not metres
