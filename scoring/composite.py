@@ -95,6 +95,23 @@ def read_composite(path: str | Path) -> CompositeConfig:
         raise ModelFileError(f"{p}: {msgs}") from None
 
 
+def forecast_wide(forecast: pd.DataFrame) -> pd.DataFrame:
+    """The forecaster's long rows (h3, category, period_start, p_event, expected_count) as one
+    row per cell and period with ``p_event_{cat}`` and ``expected_{cat}`` columns.
+
+    A frame that already has ``p_event_*`` columns is returned unchanged.
+    """
+    if not {"category", "p_event"} <= set(forecast.columns):
+        return forecast
+    idx = ["h3", "period_start"] if "period_start" in forecast.columns else ["h3"]
+    values = [c for c in ("p_event", "expected_count") if c in forecast.columns]
+    wide = forecast.pivot_table(index=idx, columns="category", values=values, aggfunc="max")
+    wide.columns = [
+        f"p_event_{cat}" if v == "p_event" else f"expected_{cat}" for v, cat in wide.columns.to_flat_index()
+    ]
+    return wide.reset_index()
+
+
 def _latest(frame: pd.DataFrame) -> pd.DataFrame:
     if "period_start" in frame.columns and frame["period_start"].notna().any():
         return frame[frame["period_start"] == frame["period_start"].max()]
@@ -112,7 +129,7 @@ def composite_index(
 
     ``model_scores``: model id → :func:`scoring.rules.engine.score` output (``h3``, ``score``,
     ``period_start``) of cell models. ``forecast``: a frame with ``h3`` and ``p_event_*``
-    columns. ``models`` gives default scales (red thresholds). ``missing="skip"`` drops
+    columns, or the forecaster's long rows (see :func:`forecast_wide`). ``models`` gives default scales (red thresholds). ``missing="skip"`` drops
     components whose input is absent and re-weights the rest.
 
     Returns h3 (int64), period_start, index (0–100), colour, comp_<name> (each 0–100),
@@ -122,6 +139,8 @@ def composite_index(
     weights: dict[str, float] = {}
     skipped: list[str] = []
     periods: list[pd.Timestamp] = []
+    if forecast is not None:
+        forecast = forecast_wide(forecast)
     for c in config.components:
         if c.model is not None:
             frame = model_scores.get(c.model)

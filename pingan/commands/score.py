@@ -25,6 +25,14 @@ from pingan.commands._common import ConfigOption, console, settings_or_exit
 COLOUR_STYLE = {"red": "bold red", "orange": "dark_orange", "yellow": "yellow", "blue": "blue", "none": "dim"}
 WARNINGS_TABLE = "rule_warnings"
 COMPOSITE_TABLE = "composite_cells"
+#: Tables where the forecaster's rows may be (long: h3, category, period_start, p_event).
+FORECAST_TABLES = ("forecasts", "forecast")
+
+
+def _error(title: str, message: object) -> None:
+    """Print an error title in red and its message verbatim (no wrapping, no markup)."""
+    console.print(f"[red]{title}[/red]")
+    console.print(str(message), markup=False, soft_wrap=True, highlight=False)
 
 
 def _open_store(url: str) -> Any:
@@ -140,7 +148,7 @@ def register(app: typer.Typer) -> None:
         try:
             model = validate(read_model(model_file), where=str(model_file))
         except ModelFileError as e:
-            console.print(f"[red]模型无效 invalid model:[/red]\n{e}")
+            _error("模型无效 invalid model:", e)
             raise typer.Exit(1) from None
         store = None
         if features is not None:
@@ -156,7 +164,7 @@ def register(app: typer.Typer) -> None:
             elif registry.versions(model.id):
                 old = registry.load(model.id)
         except VersionError as e:
-            console.print(f"[red]错误 error:[/red] {e}")
+            _error("错误 error:", e)
             raise typer.Exit(1) from None
         from scoring.rules.engine import COLOURS, score
         from scoring.rules.whatif import whatif
@@ -183,7 +191,7 @@ def register(app: typer.Typer) -> None:
         try:
             path = registry.publish(model)
         except (VersionError, ModelFileError) as e:
-            console.print(f"[red]发布失败 publish refused:[/red] {e}")
+            _error("发布失败 publish refused:", e)
             raise typer.Exit(1) from None
         if store is None:
             store = _open_store(s.store_url)
@@ -194,7 +202,7 @@ def register(app: typer.Typer) -> None:
 def _score_all(s: Any, registry: Any, templates: list[Path], features: Path | None) -> None:
     """Score every model in force on the latest features; store scores, warnings, composite."""
     from pingan.commands._common import step
-    from scoring.composite import composite_index, read_composite
+    from scoring.composite import composite_index, forecast_wide, read_composite
     from scoring.rules import composite_template_path
     from scoring.rules.engine import COLOURS, score
     from scoring.rules.versions import models_in_force, save_scores
@@ -205,8 +213,13 @@ def _score_all(s: Any, registry: Any, templates: list[Path], features: Path | No
     models = models_in_force(registry, templates)
     out = Console()
     summary = Table(title="风险模型评分 rule-model scores (latest period)")
-    for c in ("模型 model", "版本", "对象", *[f"{c}" for c in COLOURS], "事件预警", "积分预警"):
-        summary.add_column(c, justify="right" if c in COLOURS else "left")
+    summary.add_column("模型 model", no_wrap=True)
+    summary.add_column("版本 ver")
+    summary.add_column("对象 n", justify="right")
+    for c in COLOURS:
+        summary.add_column(c, justify="right")
+    summary.add_column("事件 event", justify="right")
+    summary.add_column("积分 points", justify="right")
     scored_pairs = []
     for m in models:
         if m.feature_source == "features":
@@ -231,18 +244,20 @@ def _score_all(s: Any, registry: Any, templates: list[Path], features: Path | No
         counts = latest["colour"].value_counts().reindex(COLOURS, fill_value=0)
         w = warn[warn["model_id"] == m.id]
         summary.add_row(
-            m.name_zh, m.version, f"{len(latest):,}", *(f"{v:,}" for v in counts),
+            m.id, m.version, f"{len(latest):,}", *(f"{v:,}" for v in counts),
             f"{(w['kind'] == 'event').sum():,}", f"{(w['kind'] == 'points').sum():,}",
         )
     out.print(summary)
     cfg = read_composite(composite_template_path())
     fc = base if any(c.startswith("p_event_") for c in base.columns) else None
-    if fc is None and store.exists("forecast"):
-        fc = store.read("forecast")
+    for name in FORECAST_TABLES:
+        if fc is None and store.exists(name):
+            fc = store.read(name)
     by_id = {m.id: m for m, _ in scored_pairs}
     cell_models = {k: v for k, v in cell_scores.items() if by_id[k].subject == "cell"}
     try:
-        comp = composite_index(cfg, cell_models, _recent(fc, 0) if fc is not None else None, by_id, missing="skip")
+        fcw = _recent(forecast_wide(fc), 0) if fc is not None else None
+        comp = composite_index(cfg, cell_models, fcw, by_id, missing="skip")
     except KeyError as e:
         console.print(f"[yellow]综合指数未计算 composite not computed:[/yellow] {e}")
         return

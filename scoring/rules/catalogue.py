@@ -77,13 +77,10 @@ _CONTEXT: Final[tuple[tuple[str, str, str, str], ...]] = (
 )
 
 _CALENDAR: Final[tuple[tuple[str, str, str, str], ...]] = (
-    ("cal_holiday", "法定节假日", "public holiday", "0/1"),
-    ("cal_workday", "工作日(含调休)", "working day (incl. adjusted)", "0/1"),
-    ("cal_adjusted_workday", "调休上班日", "adjusted working day", "0/1"),
-    ("cal_weekday", "星期", "weekday", "0=Mon..6=Sun"),
-    ("cal_weekend", "周末", "weekend", "0/1"),
+    ("cal_holiday_days", "期内法定节假日天数", "public-holiday days in the period", "days"),
+    ("cal_workdays", "期内工作日天数(含调休)", "working days in the period (incl. adjusted)", "days"),
+    ("cal_weekday", "星期", "weekday of the period start", "0=Mon..6=Sun"),
     ("cal_month", "月份", "month", "1..12"),
-    ("cal_holiday_days", "期内节假日天数", "holiday days in period", "days"),
 )
 
 _UNITS: Final[tuple[tuple[str, str, str, str], ...]] = (
@@ -149,7 +146,12 @@ def _features() -> list[Column]:
             )
         out.append(Column(f"nr_{cat}", f"{zh}近重复(200米/14天)", f"{en} near-repeats (200 m, 14 days)",
                           "events", "features"))
-        out.append(Column(f"p8_cnt_{cat}_4w", f"近4周上级网格{zh}", f"{en} in parent cell (res 8), 4 weeks",
+        for parent in (8, 7):
+            out.append(Column(f"p{parent}_cnt_{cat}_4w", f"近4周上级网格({parent}级){zh}",
+                              f"{en} in parent cell (res {parent}), 4 weeks", "events", "features"))
+        out.append(Column(f"ph_{cat}", f"{zh}前瞻热点", f"{en} prospective hotspot (Bowers-Johnson)",
+                          "weighted events", "features"))
+        out.append(Column(f"expected_{cat}", f"{zh}预期数量(预测)", f"forecast expected count of {en}",
                           "events", "features"))
         out.append(Column(f"p_event_{cat}", f"{zh}发生概率(预测)", f"forecast probability of {en}",
                           "probability", "features"))

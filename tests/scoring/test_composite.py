@@ -143,3 +143,17 @@ def test_bad_composite_config_names_the_file(tmp_path: Path) -> None:
     p.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ModelFileError, match=r"c\.yaml.*red > orange"):
         read_composite(p)
+
+
+def test_forecaster_long_rows_are_accepted() -> None:
+    ms, fc = inputs()
+    long = pd.DataFrame({
+        "h3": np.array([1, 2, 3, 4, 1, 2, 3, 4], dtype="int64"),
+        "category": ["theft"] * 4 + ["burglary"] * 4,
+        "period_start": T,
+        "p_event": [0.2, 0.5, 0.0, 0.9, 0.1, 0.1, 0.1, 0.1],
+        "expected_count": [0.3, 0.8, 0.0, 2.0, 0.1, 0.1, 0.1, 0.1],
+    })
+    a = composite_index(config(), ms, fc, {"a": model_a()})
+    b = composite_index(config(), ms, long, {"a": model_a()})
+    pd.testing.assert_series_equal(a["index"], b["index"])

@@ -1,0 +1,114 @@
+"""`pingan score` end to end on a real embedded store: preview, compare, publish, score all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from geo.store import open_store
+from pingan.cli import app
+from scoring.rules import template_paths
+
+T = [pd.Timestamp("2026-09-28", tz="Asia/Shanghai"), pd.Timestamp("2026-10-05", tz="Asia/Shanghai")]
+
+
+@pytest.fixture()
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PINGAN_DATABASE_URL", raising=False)
+    monkeypatch.setenv("PINGAN_WORKDIR", str(tmp_path / "var"))
+    monkeypatch.setenv("PINGAN_CONFIG", str(tmp_path / "absent.toml"))
+    return tmp_path / "var"
+
+
+def features() -> pd.DataFrame:
+    n = 40
+    rng = np.random.default_rng(3)
+    parts = []
+    for t in T:
+        parts.append(pd.DataFrame({
+            "h3": np.arange(1000, 1000 + n, dtype="int64"),
+            "period_start": t,
+            "cnt_burglary_4w": rng.poisson(2.0, n).astype(float),
+            "cnt_burglary_1w": rng.poisson(0.6, n).astype(float),
+            "cnt_theft_4w": rng.poisson(3.0, n).astype(float),
+            "nbr_theft_4w": rng.poisson(3.0, n).astype(float),
+            "ctx_rentals": rng.poisson(10.0, n).astype(float),
+            "ctx_cameras": rng.poisson(1.0, n).astype(float),
+            "nr_burglary": rng.poisson(0.5, n).astype(float),
+            "cnt_dispute_4w": rng.poisson(2.0, n).astype(float),
+            "cnt_dispute_1w": rng.poisson(1.0, n).astype(float),
+            "p_event_burglary": rng.uniform(0, 1, n),
+        }))
+    return pd.concat(parts, ignore_index=True)
+
+
+def burglary_file(tmp_path: Path, version: str, weight: float) -> Path:
+    d = yaml.safe_load([p for p in template_paths() if p.stem == "burglary_theft"][0].read_text("utf-8"))
+    d["version"] = version
+    d["factors"][0]["weight"] = weight
+    p = tmp_path / f"burglary_{version}.yaml"
+    p.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
+    return p
+
+
+def test_no_features_table_exits_1(workdir: Path) -> None:
+    r = CliRunner().invoke(app, ["score"])
+    assert r.exit_code == 1
+    assert "features" in r.output
+
+
+def test_invalid_model_exits_1(workdir: Path, tmp_path: Path) -> None:
+    p = burglary_file(tmp_path, "1.0.0", 4)
+    d = yaml.safe_load(p.read_text("utf-8"))
+    d["factors"][0]["expr"] = "cnt_burglry_4w"
+    p.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
+    r = CliRunner().invoke(app, ["score", "--model", str(p)])
+    assert r.exit_code == 1 and "did you mean cnt_burglary_4w" in r.output
+
+
+def test_preview_compare_publish(workdir: Path, tmp_path: Path) -> None:
+    store = open_store(workdir / "store")
+    store.write("features", features())
+    runner = CliRunner()
+    v1 = burglary_file(tmp_path, "1.0.0", 4)
+    r = runner.invoke(app, ["score", "--model", str(v1)])
+    assert r.exit_code == 0, r.output
+    assert "未发布" in r.output and not (workdir / "models").exists()
+    r = runner.invoke(app, ["score", "--model", str(v1), "--publish"])
+    assert r.exit_code == 0, r.output
+    assert (workdir / "models" / "burglary_theft" / "v1.0.0.yaml").exists()
+    rows = store.read("rule_scores")
+    assert len(rows) == 40 and set(rows["model_version"]) == {"1.0.0"}
+    # a heavier burglary weight: preview against the published v1, nothing published
+    v2 = burglary_file(tmp_path, "1.1.0", 8)
+    r = runner.invoke(app, ["score", "--model", str(v2), "--compare", "1.0.0", "--limit", "100"])
+    assert r.exit_code == 0, r.output
+    assert "v1.0.0 → v1.1.0" in r.output and "变色对象" in r.output
+    assert not (workdir / "models" / "burglary_theft" / "v1.1.0.yaml").exists()
+    assert set(store.read("rule_scores")["model_version"]) == {"1.0.0"}
+    r = runner.invoke(app, ["score", "--model", str(v2), "--compare", "7"])
+    assert r.exit_code == 1 and "published: 1.0.0" in r.output
+
+
+def test_score_all_stores_scores_warnings_composite(workdir: Path) -> None:
+    store = open_store(workdir / "store")
+    store.write("features", features())
+    r = CliRunner().invoke(app, ["score"])
+    assert r.exit_code == 0, r.output
+    assert "smi_followup_gap" in r.output and "persons_agg" in r.output  # skipped, said so
+    scores = store.read("rule_scores")
+    assert {"burglary_theft", "fire_risk", "dispute_escalation"} <= set(scores["model_id"])
+    assert set(scores["subject"]) == {"cell"}
+    w = store.read("rule_warnings")
+    assert set(w["kind"]) <= {"event", "points"} and len(w) > 0
+    comp = store.read("composite_cells")
+    assert len(comp) == 40 and comp["index"].between(0, 100).all()
+    # scoring again changes nothing in the score rows (idempotent upsert)
+    assert CliRunner().invoke(app, ["score"]).exit_code == 0
+    assert len(store.read("rule_scores")) == len(scores)
