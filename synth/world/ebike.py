@@ -98,16 +98,6 @@ def _rates_matrix(cr: pd.DataFrame, hour: np.ndarray, delivery: bool) -> np.ndar
     return np.where(s > 0.8, R * 0.8 / s, R)
 
 
-def fp_rates() -> np.ndarray:
-    """False-positive rate per none-pass per type, set so that precision ≈ PRECISION at the
-    average true rate."""
-    base = np.array([BASE_RATE[v] * 1.2 for v in VIOLS])
-    rec = np.array([RECALL[v] for v in VIOLS])
-    prec = np.array([PRECISION[v] for v in VIOLS])
-    tp = base * rec
-    return tp * (1 - prec) / prec / (1 - base.sum())
-
-
 def day_multiplier(cal_row: pd.Series) -> float:
     if bool(cal_row["public_holiday"]):
         return 0.85
@@ -176,7 +166,6 @@ def detections_for_day(cr: pd.DataFrame, flow: pd.DataFrame, day_index: int,
     cam_i = np.repeat(np.arange(n_cam), 96)
     hour = q // 4
     frames = []
-    fpr = fp_rates()
     for delivery, col in ((False, "_n_ord"), (True, "_n_del")):
         npass = flow[col].to_numpy()
         m = npass > 0
@@ -188,18 +177,22 @@ def detections_for_day(cr: pd.DataFrame, flow: pd.DataFrame, day_index: int,
         reps = counts[:, :5]
         j = np.repeat(np.tile(np.arange(5), len(ci)), reps.ravel())
         rows = np.repeat(np.repeat(np.arange(len(ci)), 5), reps.ravel())
-        # false positives among none passes
-        fp = rng.binomial(counts[:, 5][:, None], fpr[None, :])
+        # false positives among none passes, per row so that precision ≈ PRECISION:
+        # FP_v = TP_v (1 - p_v) / p_v spread over the none passes of the row
+        rec = np.array([RECALL[v] for v in VIOLS])
+        prec = np.array([PRECISION[v] for v in VIOLS])
+        fp_rate = np.clip(R * rec * (1 - prec) / prec / np.maximum(p[:, 5:6], 1e-6), 0, 0.5)
+        fp = rng.binomial(counts[:, 5][:, None], fp_rate)
         jf = np.repeat(np.tile(np.arange(5), len(ci)), fp.ravel())
         rf = np.repeat(np.repeat(np.arange(len(ci)), 5), fp.ravel())
         tv = np.r_[np.array(VIOLS)[j], np.full(len(jf), "none")]
         r_all = np.r_[rows, rf]
-        hit = rng.random(len(j)) < np.array([RECALL[v] for v in VIOLS])[j]
-        # a small share of true violations is reported as another type
-        conf_swap = hit & (rng.random(len(j)) < 0.03)
+        hit = rng.random(len(j)) < rec[j]
+        # a tenth of the misses are reported as another type (confusion), the rest as none
         other = (j + rng.integers(1, 5, len(j))) % 5
-        det_j = np.where(conf_swap, other, j)
-        dv = np.r_[np.where(hit, np.array(VIOLS)[det_j], "none"), np.array(VIOLS)[jf]]
+        swap = ~hit & (rng.random(len(j)) < 0.1)
+        dv = np.r_[np.where(hit, np.array(VIOLS)[j],
+                            np.where(swap, np.array(VIOLS)[other], "none")), np.array(VIOLS)[jf]]
         frames.append(pd.DataFrame({"_ci": ci[r_all], "_q": qi[r_all], "true_violation": tv,
                                     "detected_violation": dv, "is_delivery": delivery}))
     d = pd.concat(frames, ignore_index=True)

@@ -119,7 +119,9 @@ def build_addresses(geo: Geography, net: RoadNet, villages: pd.DataFrame,
     jit = rng.normal(0, 6.0, (len(a), 2)) * a["urban"].to_numpy()[:, None]
     lon2, lat2 = to_ll(a["x"].to_numpy() + jit[:, 0], a["y"].to_numpy() + jit[:, 1])
     tw2 = assign_areas(lon2, lat2, geo.townships, "township_code")
-    same = tw2.astype(str) == a["township_code"].to_numpy()
+    gr2 = assign_areas(lon2, lat2, geo.grids, "grid_id")
+    same = (tw2.astype(str) == a["township_code"].to_numpy()) & (
+        gr2.astype(str) == a["grid_id"].to_numpy())
     a["lon"] = np.where(same, lon2, a["lon"])
     a["lat"] = np.where(same, lat2, a["lat"])
     a["address_id"] = np.char.add("A", np.char.zfill(np.arange(1, len(a) + 1).astype(str), 8))
