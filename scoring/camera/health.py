@@ -84,8 +84,12 @@ def offline_matrix(active: NDArray[np.bool_], lon: NDArray[np.float64], lat: NDA
 def camera_health(
     cameras: pd.DataFrame, flow: pd.DataFrame, *, n_silent: int = 8, k: int = 5,
     min_neighbour_share: float = 0.5, target: float = ONLINE_TARGET, freq: str = "15min",
+    start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Per-camera health, online rate per township / county / city and the maintenance list.
+
+    The intervals assessed run from ``start`` to ``end`` (interval starts, inclusive;
+    default: the first and last interval in ``flow``).
 
     Returns ``{"cameras": ..., "areas": ..., "maintenance": ...}``:
 
@@ -100,7 +104,7 @@ def camera_health(
     """
     cams = cameras.assign(camera_id=cameras["camera_id"].astype(str)).reset_index(drop=True)
     ids = pd.Index(cams["camera_id"])
-    active, grid = activity_matrix(flow, ids, freq=freq)
+    active, grid = activity_matrix(flow, ids, freq=freq, start=start, end=end)
     off = offline_matrix(active, cams["lon"].to_numpy(), cams["lat"].to_numpy(),
                          n_silent=n_silent, k=k, min_neighbour_share=min_neighbour_share)
     t = off.shape[1]

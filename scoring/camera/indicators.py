@@ -149,7 +149,7 @@ def hour_cube_sql(*, has_flow: bool, vehicle_class: str = "ebike") -> str:
         f"count(*) FILTER (WHERE platform = '{p}' AND violation <> 'none')::BIGINT AS n_viol_{p}"
         for p in PLATFORMS)
     det = f"""
-    SELECT CAST(camera_id AS VARCHAR) AS camera_id, date_trunc('hour', ts) AS hour_start,
+    SELECT CAST(camera_id AS VARCHAR) AS camera_id, date_trunc('hour', CAST(ts AS TIMESTAMPTZ)) AS hour_start,
       count(*)::BIGINT AS n_det,
       {v_cols},
       count(*) FILTER (WHERE is_delivery)::BIGINT AS n_delivery,
@@ -161,7 +161,7 @@ def hour_cube_sql(*, has_flow: bool, vehicle_class: str = "ebike") -> str:
                        for p in PLATFORMS)
     if has_flow:
         flow = """
-        SELECT CAST(camera_id AS VARCHAR) AS camera_id, date_trunc('hour', interval_start)
+        SELECT CAST(camera_id AS VARCHAR) AS camera_id, date_trunc('hour', CAST(interval_start AS TIMESTAMPTZ))
           AS hour_start, sum(n_ebike)::BIGINT AS flow_ebike
         FROM flow GROUP BY ALL"""
         return f"""

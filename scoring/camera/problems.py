@@ -85,7 +85,7 @@ def attach_evidence(db: CameraDB, problems: pd.DataFrame, n_evidence: int = 3) -
     ev = db.sql(f"""
     WITH d AS (
       SELECT CAST(c.road_id AS VARCHAR) AS road_id, d.violation,
-             {time_band_sql('hour(d.ts)')} AS band,
+             {time_band_sql('hour(CAST(d.ts AS TIMESTAMPTZ))')} AS band,
              CAST(d.detection_id AS VARCHAR) AS detection_id, {snap} AS snapshot_ref,
              {conf} AS confidence
       FROM detections d JOIN cameras c ON c.camera_id = CAST(d.camera_id AS VARCHAR)
