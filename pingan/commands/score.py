@@ -121,14 +121,21 @@ def _changes_table(changes: pd.DataFrame, key: str, limit: int) -> Table:
     return t
 
 
+_MODEL_OPT = typer.Option(None, "--model", "-m", help="Model YAML to preview (or publish).")
+_COMPARE_OPT = typer.Option(None, "--compare", help="Published version to compare with (default: the latest).")
+_PUBLISH_OPT = typer.Option(False, "--publish", help="Publish the model version and store its scores.")
+_FEATURES_OPT = typer.Option(None, "--features", help="Read features from a Parquet/CSV file instead of the store.")
+_LIMIT_OPT = typer.Option(30, "--limit", help="Rows of the change list to print.")
+
+
 def register(app: typer.Typer) -> None:
     @app.command("score")
     def score_cmd(
-        model_file: Path | None = typer.Option(None, "--model", "-m", help="Model YAML to preview (or publish)."),
-        compare: str | None = typer.Option(None, "--compare", help="Published version to compare with (default: latest)."),
-        publish: bool = typer.Option(False, "--publish", help="Publish the model version and store its scores."),
-        features: Path | None = typer.Option(None, "--features", help="Read features from a Parquet/CSV file instead of the store."),
-        limit: int = typer.Option(30, "--limit", help="Rows of the change list to print."),
+        model_file: Path | None = _MODEL_OPT,
+        compare: str | None = _COMPARE_OPT,
+        publish: bool = _PUBLISH_OPT,
+        features: Path | None = _FEATURES_OPT,
+        limit: int = _LIMIT_OPT,
         config: Path | None = ConfigOption,
     ) -> None:
         """风险模型评分 Score rule models; preview colour changes before publishing a model version."""

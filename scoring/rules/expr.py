@@ -117,10 +117,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., np.ndarray], int, int | None]] = {
 
 
 def _describe(node: ast.AST) -> str:
-    try:
-        return f"{type(node).__name__} `{ast.unparse(node)}`"
-    except Exception:  # pragma: no cover - unparse handles every node we can get here
-        return type(node).__name__
+    return f"{type(node).__name__} `{ast.unparse(node)}`"
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def features() -> pd.DataFrame:
 
 
 def burglary_file(tmp_path: Path, version: str, weight: float) -> Path:
-    d = yaml.safe_load([p for p in template_paths() if p.stem == "burglary_theft"][0].read_text("utf-8"))
+    d = yaml.safe_load(next(p for p in template_paths() if p.stem == "burglary_theft").read_text("utf-8"))
     d["version"] = version
     d["factors"][0]["weight"] = weight
     p = tmp_path / f"burglary_{version}.yaml"

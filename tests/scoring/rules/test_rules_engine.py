@@ -9,7 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring.rules import ModelValidationError, assign_colours, explain, load_model, score, template_paths
+from scoring.rules import (
+    ModelValidationError,
+    assign_colours,
+    explain,
+    load_model,
+    score,
+    template_paths,
+)
 from scoring.rules.catalogue import CATALOGUE
 from scoring.rules.model import Thresholds, parse_model
 
@@ -109,7 +116,7 @@ def test_scores_reproducible() -> None:
 
 
 def test_person_template_scores_with_care_factors() -> None:
-    m = load_model([p for p in template_paths() if p.stem == "smi_followup_gap"][0])
+    m = load_model(next(p for p in template_paths() if p.stem == "smi_followup_gap"))
     f = pd.DataFrame(
         {
             "person_id": ["p1", "p2"],

@@ -13,7 +13,14 @@ import pytest
 from scoring.rules import template_paths
 from scoring.rules.engine import score
 from scoring.rules.model import parse_model
-from scoring.rules.versions import ModelRegistry, VersionError, factor_rows, models_in_force, save_scores, score_rows
+from scoring.rules.versions import (
+    ModelRegistry,
+    VersionError,
+    factor_rows,
+    models_in_force,
+    save_scores,
+    score_rows,
+)
 from scoring.rules.whatif import whatif
 
 MODEL: dict[str, Any] = {
