@@ -1,0 +1,63 @@
+"""Benchmark: ingest the whole synthetic city (rows/s end to end, peak memory).
+
+Usage: ``.venv/bin/python benchmarks/ingest.py [--scale 0.05 1.0] [--days 30]``
+Generates the city with ``synth.generate`` (not timed), then times ``fusion.ingest.ingest_folder``
+into a fresh embedded store, twice (the second load must add nothing). Peak memory = peak RSS
+of this process during the load (psutil, sampled every 50 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+
+def _peak_rss(stop: threading.Event, out: list[int]) -> None:
+    proc = psutil.Process()
+    while not stop.is_set():
+        out[0] = max(out[0], proc.memory_info().rss)
+        time.sleep(0.05)
+
+
+def run(scale: float, days: int) -> None:
+    import synth
+    from fusion.ingest import ingest_folder
+
+    work = Path(tempfile.mkdtemp(prefix=f"pingan_ingest_{scale}_"))
+    try:
+        t = time.perf_counter()
+        synth.generate(scale=scale, days=days, out=work / "city")
+        print(f"scale {scale}: generated in {time.perf_counter() - t:.1f} s")
+        for attempt in ("first load", "second load"):
+            peak = [0]
+            stop = threading.Event()
+            th = threading.Thread(target=_peak_rss, args=(stop, peak), daemon=True)
+            th.start()
+            t = time.perf_counter()
+            rep = ingest_folder(work / "city", str(work / "store"), secret="benchmark-secret-0123", city="430900")
+            sec = time.perf_counter() - t
+            stop.set()
+            th.join()
+            print(f"scale {scale} {attempt}: {rep.rows_in:,} rows in {sec:.1f} s = {rep.rows_in / sec:,.0f} rows/s; "
+                  f"new rows {rep.new_rows:,}; peak RSS {peak[0] / 2**20:,.0f} MiB")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--scale", type=float, nargs="+", default=[0.05, 1.0])
+    ap.add_argument("--days", type=int, default=30)
+    a = ap.parse_args()
+    for s in a.scale:
+        run(s, a.days)
+
+
+if __name__ == "__main__":
+    main()
