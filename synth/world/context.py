@@ -8,6 +8,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from synth.world.ids import seq_ids
+
 TZ = "Asia/Shanghai"
 
 
@@ -42,12 +44,12 @@ def waterlogging(addresses: pd.DataFrame, weather_df: pd.DataFrame, rng: np.rand
         "lat": s["lat"].to_numpy(), "county_adcode": s["county_adcode"].to_numpy(),
         "sensitivity": rng.lognormal(0, 0.4, len(s))})
     w = weather_df.groupby("date")["precip_mm"].max()
-    heavy = w[w > 25]
+    heavy = w[(w > 25) | (w == w.max())]
     rows = []
     for d, p in heavy.items():  # loop over heavy-rain days (a handful)
         hours = np.arange(24)
         base = pd.Timestamp(d).tz_localize(TZ)
-        depth = (p - 20) * sensors["sensitivity"].to_numpy()[:, None] * np.exp(
+        depth = max(p - 10, 3.0) * sensors["sensitivity"].to_numpy()[:, None] * np.exp(
             -0.5 * ((hours - 15) / 4.0) ** 2)[None, :]
         depth = np.clip(depth + rng.normal(0, 1, depth.shape), 0, None)
         m = depth > 1
@@ -117,7 +119,7 @@ def hotel_stays(units: pd.DataFrame, persons: pd.DataFrame, cal: pd.DataFrame,
                         "person_id": persons["person_id"].to_numpy()[guest],
                         "check_in": cin, "check_out": cout}).sort_values("check_in",
                                                                           kind="stable")
-    out.insert(0, "stay_id", np.char.add("S", np.char.zfill(np.arange(1, m + 1).astype(str), 8)))
+    out.insert(0, "stay_id", seq_ids("S", m, 8))
     return out.reset_index(drop=True)
 
 
@@ -143,8 +145,7 @@ def smoke_alarms(houses: pd.DataFrame, events: pd.DataFrame, cal: pd.DataFrame,
                           "alarm_kind": np.where(rng.random(len(di)) < 0.6, "smoke",
                                                  "low_battery"), "event_id": None})
     out = pd.concat([real, false], ignore_index=True).sort_values("ts", kind="stable")
-    out.insert(0, "alarm_id", np.char.add("YGA", np.char.zfill(np.arange(1, len(out) + 1
-                                                                         ).astype(str), 7)))
+    out.insert(0, "alarm_id", seq_ids("YGA", len(out), 7))
     return out.reset_index(drop=True)
 
 
@@ -238,7 +239,7 @@ def wage_arrears(units: pd.DataFrame, persons: pd.DataFrame, cal: pd.DataFrame,
     """Complaints against companies (construction more), more before holidays."""
     c = units[units["kind"] == "company"].reset_index(drop=True)
     w = 1 + 3 * (c["sub_kind"] == "建筑").to_numpy()
-    n = rng.poisson(len(c) * 0.02 * len(cal) / 30)
+    n = max(1, int(rng.poisson(len(c) * 0.05 * len(cal) / 30)))
     ci = rng.choice(len(c), n, p=w / w.sum())
     day = rng.integers(0, len(cal), n)
     adults = persons.loc[persons["age"].between(20, 60), "person_id"].to_numpy()

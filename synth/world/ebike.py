@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from data_contracts.vocab import VIOLATION_TYPES
+from synth.world.ids import seq_ids
 
 VIOLS = [v for v in VIOLATION_TYPES if v != "none"]
 #: Base true per-pass rates (ordinary rider, urban secondary road, daytime).
@@ -220,8 +221,7 @@ def detections_for_day(cr: pd.DataFrame, flow: pd.DataFrame, day_index: int,
                                               ).astype(str), "**"),
                          np.array([s[-2:] for s in pl.tolist()], dtype=object).astype(str)) \
         if n else np.array([], dtype=str)
-    did = np.char.add(np.char.add("D", np.full(n, f"{day_index:04d}")),
-                      np.char.zfill(np.arange(n).astype(str), 8))
+    did = seq_ids(f"D{day_index:04d}", n, 8, first=0)
     return pd.DataFrame({
         "detection_id": did, "camera_id": cr["camera_id"].to_numpy()[ci], "ts": d["ts"],
         "vehicle_class": vclass, "true_violation": d["true_violation"].to_numpy(),

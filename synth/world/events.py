@@ -28,6 +28,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from data_contracts.vocab import EVENT_CATEGORIES
+from synth.world.ids import seq_ids
 
 CATS = list(EVENT_CATEGORIES)
 #: Events per 1,000 world persons per year (the world's registries are a sample of the city;
@@ -508,8 +509,7 @@ def materialise(raw: pd.DataFrame, ctx: pd.DataFrame, cal: pd.DataFrame,
         "triggered": raw["triggered"].to_numpy(), "escalated": raw["escalated"].to_numpy(),
     })
     out = out.sort_values("occurred_at", kind="stable").reset_index(drop=True)
-    out.insert(0, "event_id", np.char.add("E", np.char.zfill(np.arange(1, n + 1).astype(str),
-                                                              8)))
+    out.insert(0, "event_id", seq_ids("E", n, 8))
     # escalation: link to the latest earlier dispute in the same cell
     out["escalated_from"] = None
     esc = out[out["escalated"]]

@@ -139,3 +139,10 @@ def random_dates(rng: np.random.Generator, start: dt.date, end: dt.date,
     a = np.datetime64(start, "D")
     span = (np.datetime64(end, "D") - a).astype(int)
     return a + rng.integers(0, max(span, 1), n).astype("timedelta64[D]")
+
+
+def seq_ids(prefix: str, n: int, width: int, first: int = 1) -> np.ndarray:
+    """``prefix`` + zero-padded running numbers from ``first`` (safe for n == 0)."""
+    if n <= 0:
+        return np.array([], dtype=f"<U{len(prefix) + width}")
+    return np.char.add(prefix, np.char.zfill(np.arange(first, first + n).astype(str), width))
