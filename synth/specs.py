@@ -209,7 +209,8 @@ _SPECS: list[FeedSpec] = [
                  C("occurred_at", "事故时间", "datetime", True),
                  C("address", "事故地点", "address"), C("lon", "经度", "lon"),
                  C("lat", "纬度", "lat"), C("severity", "事故等级", "category"),
-                 C("party_id_number", "当事人身份证号", "id_number", sensitivity="personal")),
+                 C("party_id_number", "当事人身份证号", "id_number", sensitivity="personal"),
+                 C("plates", "涉事车辆号牌", "plate")),
              period_field="occurred_at", date_style="cn", sensitivity="P"),
     FeedSpec("traffic_violations", "交通违法 (现场)", "traffic police", "csv", "gbk", "G", "day",
              "month", "event", (
@@ -238,12 +239,12 @@ _SPECS: list[FeedSpec] = [
                  C("snapshot_ref", "图片地址", "code")),
              period_field="ts", date_style="iso", big_stream=True),
     FeedSpec("ebike_flow", "非机动车流量", "video AI platform", "csv", "utf-8", "-", "15 min",
-             "month", "camera", (
+             "day", "camera", (
                  C("camera_id", "设备编码", "code", True),
                  C("interval_start", "统计开始时间", "datetime", True),
                  C("n_ebike", "电动自行车", "int"), C("n_tricycle", "三轮车", "int"),
                  C("n_motorcycle", "摩托车", "int")),
-             period_field="interval_start", date_style="iso"),
+             period_field="interval_start", date_style="iso", big_stream=True),
     FeedSpec("detection_audit", "抓拍人工复核样本", "video AI platform", "csv", "utf-8", "-", "week",
              "snapshot", "detection", (
                  C("detection_id", "抓拍编号", "code", True), C("camera_id", "设备编码", "code"),

@@ -1,7 +1,7 @@
 """Renderers: one function per feed of :mod:`synth.specs`, grouped by department.
 
-``RENDERERS[feed_id](ctx) -> canonical frame`` (see :mod:`synth.render._base`).  The three
-big streams are rendered in chunks by :mod:`synth.render.streams` instead.
+``RENDERERS[feed_id](ctx) -> canonical frame`` (see :mod:`synth.render._base`).  The big
+streams are rendered in chunks by :mod:`synth.render.streams` instead.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ RENDERERS: dict[str, Renderer] = {
     "traffic_violations": traffic.traffic_violations,
     "hazmat_drivers": traffic.hazmat_drivers,
     "camera_registry": video.camera_registry,
-    "ebike_flow": video.ebike_flow,
     "detection_audit": video.detection_audit,
     "delivery_riders": video.delivery_riders,
     "road_network": context.road_network,
@@ -63,4 +62,5 @@ RENDERERS: dict[str, Renderer] = {
 }
 
 #: Big streams: rendered chunk by chunk from the World iterators (synth.render.streams).
-STREAM_FEEDS: tuple[str, ...] = ("ebike_detections", "checkpoint_passes", "hazmat_vehicle_gps")
+STREAM_FEEDS: tuple[str, ...] = ("ebike_detections", "checkpoint_passes", "hazmat_vehicle_gps",
+                                 "ebike_flow")

@@ -34,19 +34,25 @@ def format_datetimes(ts: pd.Series, style: str, *, date_only: bool = False) -> p
     out = pd.Series("", index=ts.index, dtype=object)
     if not ok.any():
         return out
-    v = w[ok]
-    y, m, d = v.dt.year.astype(str), v.dt.month.astype(str), v.dt.day.astype(str)
-    hm = v.dt.strftime("%H:%M")
-    if style == "iso":
-        s = v.dt.strftime("%Y-%m-%d" if date_only else "%Y-%m-%d %H:%M:%S")
-    elif style == "iso_t":
-        s = v.dt.strftime("%Y-%m-%d" if date_only else "%Y-%m-%dT%H:%M:%S+08:00")
-    elif style == "cn":
-        s = y + "年" + m + "月" + d + "日" + ("" if date_only else " " + hm)
-    elif style == "slash":
-        s = y + "/" + m + "/" + d + ("" if date_only else " " + hm)
-    elif style == "compact":
-        s = v.dt.strftime("%Y%m%d" if date_only else "%Y%m%d%H%M%S")
+    v = w[ok].dt.normalize() if date_only else w[ok]
+    arr = v.to_numpy("datetime64[s]")
+    if style in ("iso", "iso_t", "compact"):
+        iso = np.datetime_as_string(arr, unit="D" if date_only else "s")
+        if style == "compact":
+            iso = np.char.replace(np.char.replace(np.char.replace(iso, "-", ""), ":", ""),
+                                  "T", "")
+        elif style == "iso":
+            iso = np.char.replace(iso, "T", " ")
+        elif not date_only:
+            iso = np.char.add(iso, "+08:00")
+        s = pd.Series(iso.astype(object), index=v.index)
+    elif style in ("cn", "slash"):
+        y, m, d = v.dt.year.astype(str), v.dt.month.astype(str), v.dt.day.astype(str)
+        hm = pd.Series(np.datetime_as_string(arr, unit="m"), index=v.index).str[11:16]
+        if style == "cn":
+            s = y + "年" + m + "月" + d + "日" + ("" if date_only else " " + hm)
+        else:
+            s = y + "/" + m + "/" + d + ("" if date_only else " " + hm)
     elif style == "epoch_ms":
         utc = v.dt.tz_localize("Asia/Shanghai").dt.tz_convert("UTC").dt.tz_localize(None)
         s = pd.Series((utc.astype("datetime64[ms]").astype("int64")).to_numpy(), index=v.index)

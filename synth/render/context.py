@@ -90,7 +90,13 @@ def road_network(ctx: RenderContext) -> pd.DataFrame:
 
 def grids(ctx: RenderContext) -> pd.DataFrame:
     g = ctx.world.grids.sort_values("grid_id", kind="stable")
-    df = pd.DataFrame({"grid_id": g["grid_id"].to_numpy(), "name": g["name"].to_numpy(),
+    if "name" in g:
+        name = g["name"]
+    else:  # 龙岭街道第3网格: township name + sequence inside the township
+        towns = ctx.world.townships.set_index("township_code")["name"]
+        seq = g.groupby("township_code").cumcount() + 1
+        name = g["township_code"].map(towns).fillna("") + "第" + seq.astype(str) + "网格"
+    df = pd.DataFrame({"grid_id": g["grid_id"].to_numpy(), "name": name.to_numpy(),
                        "township_code": g["township_code"].to_numpy()
                        if "township_code" in g else ""})
     df = finish(df, g["grid_id"])

@@ -22,18 +22,34 @@ FALLBACK_CATEGORIES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Feeds whose World table adds department columns to the events it records.
+WORLD_TABLES: dict[str, str] = {
+    "disputes": "disputes", "grid_events": "grid_events", "hotline_12345": "hotline_calls",
+    "fraud_reports": "fraud_reports", "traffic_violations": "traffic_violations",
+    "traffic_accidents": "traffic_accidents",
+}
+
+
 def event_frame(ctx: RenderContext, feed_id: str) -> pd.DataFrame:
     """Events recorded by ``feed_id`` (reported inside the window), sorted by report time.
 
+    Source: the feed's own World table when it has one (``WORLD_TABLES``: events plus the
+    department's columns), else ``World.events`` whose ``channels`` list the feed.
     Adds ``_address`` (standard text incl. room), ``_room`` and ``_first_person``.
     """
     key = f"events/{feed_id}"
     if key in ctx._cache:
         return ctx._cache[key]
-    ev = ctx.world.events
-    has = ev["channels"].map(lambda ch: feed_id in (list(ch) if ch is not None else []))
-    if not has.any():
-        has = ev["category"].isin(FALLBACK_CATEGORIES.get(feed_id, ()))
+    table = WORLD_TABLES.get(feed_id)
+    own = getattr(ctx.world, table, None) if table else None
+    if isinstance(own, pd.DataFrame) and "event_id" in own:
+        ev = own
+        has = pd.Series(True, index=ev.index)
+    else:
+        ev = ctx.world.events
+        has = ev["channels"].map(lambda ch: feed_id in (list(ch) if ch is not None else []))
+        if not has.any():
+            has = ev["category"].isin(FALLBACK_CATEGORIES.get(feed_id, ()))
     e = ev[has.to_numpy(bool) & in_window(ctx, ev["reported_at"]).to_numpy(bool)]
     e = e.sort_values(["reported_at", "event_id"], kind="stable").reset_index(drop=True)
     aid_h, room = house_address(ctx, e["house_id"])

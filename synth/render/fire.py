@@ -52,8 +52,8 @@ def fire_inspections(ctx: RenderContext) -> pd.DataFrame:
     fi = fi[in_window(ctx, fi["_d"]).to_numpy(bool)].sort_values(["_d", "unit_id"],
                                                                    kind="stable")
     u = ctx.units()
-    nh = fi[_first(fi, "n_hazards", "hazards")] if any(
-        c in fi for c in ("n_hazards", "hazards")) else pd.Series(0, index=fi.index)
+    nh = fi[_first(fi, "n_hazards", "n_defects", "hazards")] if any(
+        c in fi for c in ("n_hazards", "n_defects", "hazards")) else pd.Series(0, index=fi.index)
     if "result" in fi:
         res = fi["result"].map({True: "合格", False: "不合格", "pass": "合格",
                                 "fail": "不合格"}).fillna(fi["result"])
@@ -79,8 +79,9 @@ def smoke_sensors(ctx: RenderContext) -> pd.DataFrame:
     h = ctx.world.houses
     dev2house = h[h["smoke_device_id"].notna()].set_index("smoke_device_id")["house_id"]
     house = a["house_id"] if "house_id" in a else a[dcol].map(dev2house)
-    kind = a[_first(a, "alarm_type", "kind")] if any(
-        c in a for c in ("alarm_type", "kind")) else pd.Series("烟雾报警", index=a.index)
+    kind = a[_first(a, "alarm_type", "alarm_kind", "kind")] if any(
+        c in a for c in ("alarm_type", "alarm_kind", "kind")) else pd.Series("烟雾报警",
+                                                                            index=a.index)
     kind = kind.map({"smoke": "烟雾报警", "low_battery": "低电量", "tamper": "防拆报警",
                      "fault": "故障", "test": "测试"}).fillna(kind)
     aid = house.map(ctx.houses()["address_id"])

@@ -37,7 +37,8 @@ def disputes(ctx: RenderContext) -> pd.DataFrame:
     kind = sub.where(sub.str.endswith("纠纷"), pd.Series(rng.choice(_DISPUTE_KINDS, len(e))))
     res = (e["mediation_result"] if "mediation_result" in e
            else pd.Series(rng.choice(_RESULTS, len(e), p=[0.55, 0.25, 0.05, 0.15])))
-    p1, p2 = e["_first_person"], e["_second_person"]
+    p1 = e["party_a_person_id"] if "party_a_person_id" in e else e["_first_person"]
+    p2 = e["party_b_person_id"] if "party_b_person_id" in e else e["_second_person"]
     df = pd.DataFrame({
         "record_no": numbered("MD4309", len(e), 9), "reported_at": e["reported_at"].to_numpy(),
         "category": kind.to_numpy(), "address": e["_address"].to_numpy(),
@@ -70,7 +71,7 @@ def hotline_12345(ctx: RenderContext) -> pd.DataFrame:
     caller = e["victim_person_id"].where(e["victim_person_id"].notna(), e["_first_person"])
     ph = person_attr(ctx, caller, "phone").fillna("").astype(str)
     masked = ph.where(ph.str.len() != 11, ph.str[:3] + "****" + ph.str[7:])
-    sub = e["subcategory"].fillna("")
+    sub = (e["topic"] if "topic" in e else e["subcategory"]).fillna("")
     cat = sub.where(sub.ne(""), pd.Series(rng.choice(_HOTLINE, len(e))))
     df = pd.DataFrame({
         "record_no": numbered("12345", len(e), 10), "reported_at": e["reported_at"].to_numpy(),
@@ -96,7 +97,8 @@ def fraud_reports(ctx: RenderContext) -> pd.DataFrame:
         "victim_name": person_attr(ctx, victim, "name").to_numpy(),
         "address": std_address_text(ctx, aid, room).to_numpy(),
         "fraud_kind": sub.where(sub.ne(""), pd.Series(rng.choice(_FRAUD, len(e)))).to_numpy(),
-        "loss": np.round(rng.lognormal(8.5, 1.3, len(e)), 2),
+        "loss": (e["loss_yuan"].to_numpy(float) if "loss_yuan" in e
+                 else np.round(rng.lognormal(8.5, 1.3, len(e)), 2)),
     })
     lon, lat = address_position(ctx, aid)
     return finish(df, e["event_id"], persons=to_list_column(victim), lon=lon, lat=lat,
@@ -122,4 +124,7 @@ def wage_arrears(ctx: RenderContext) -> pd.DataFrame:
         "amount": w[_first(w, "amount", "amount_yuan")].to_numpy(),
     })
     lon, lat = address_position(ctx, aid)
-    return finish(df, w["unit_id"], lon=lon, lat=lat, address_id=aid)
+    who = (w["complainant_person_id"] if "complainant_person_id" in w
+           else pd.Series(None, index=w.index, dtype=object))
+    return finish(df, w["unit_id"], persons=to_list_column(who), lon=lon, lat=lat,
+                  address_id=aid)

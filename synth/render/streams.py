@@ -1,5 +1,6 @@
-"""The three big streams, written chunk by chunk (one Parquet file per day) from the World
-iterators, never materialised whole: ebike_detections, checkpoint_passes, hazmat_vehicle_gps.
+"""The big streams, written chunk by chunk (one file per day) from the World iterators, never
+materialised whole: ebike_detections, checkpoint_passes, hazmat_vehicle_gps (Parquet) and the
+15-minute ebike_flow (CSV UTF-8, as the video-AI platform exports it).
 
 Machine-generated streams carry no injected mess.  Row-level truth is not duplicated into
 ``_truth/records.parquet``: the detection stream's hidden truth (true violation) goes to
@@ -13,10 +14,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from data_contracts.vocab import DELIVERY_PLATFORMS, VEHICLE_CLASSES, VIOLATION_TYPES
 from synth.render._base import RenderContext
+from synth.render._format import format_datetimes
 from synth.specs import FEEDS, FeedSpec
 from synth.writers import write_parquet
 
@@ -37,7 +40,9 @@ def _department(df: pd.DataFrame, spec: FeedSpec) -> pd.DataFrame:
     out = pd.DataFrame(index=df.index)
     for c in spec.columns:
         v = df[c.field]
-        if c.kind == "datetime":
+        if c.kind == "datetime" and spec.fmt == "csv":
+            v = format_datetimes(v, spec.date_style)
+        elif c.kind == "datetime":
             v = pd.to_datetime(v)
             if spec.date_style == "epoch_ms":
                 v = v.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ms]").astype(
@@ -50,13 +55,13 @@ def _department(df: pd.DataFrame, spec: FeedSpec) -> pd.DataFrame:
 
 def _detections(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
-    df["vehicle_class"] = df["vehicle_class"].map(
-        lambda k: VEHICLE_CLASSES.get(k, (k,))[0])
-    df["detected_violation"] = df["detected_violation"].map(
-        lambda k: VIOLATION_TYPES.get(k, (k,))[0])
-    df["is_delivery"] = df["is_delivery"].map({True: "是", False: "否"}).fillna("否")
-    df["platform"] = df["platform"].map(
-        lambda k: DELIVERY_PLATFORMS.get(k, ("",))[0] if isinstance(k, str) else "")
+    vc = {k: v[0] for k, v in VEHICLE_CLASSES.items()}
+    vt = {k: v[0] for k, v in VIOLATION_TYPES.items()}
+    dp = {k: v[0] for k, v in DELIVERY_PLATFORMS.items()}
+    df["vehicle_class"] = df["vehicle_class"].map(vc).fillna(df["vehicle_class"])
+    df["detected_violation"] = df["detected_violation"].map(vt).fillna(df["detected_violation"])
+    df["is_delivery"] = np.where(df["is_delivery"].fillna(False).astype(bool), "是", "否")
+    df["platform"] = df["platform"].map(dp).fillna("")
     df["plate_partial"] = df["plate_partial"].fillna("")
     return df
 
@@ -67,6 +72,7 @@ def _iterators(ctx: RenderContext) -> dict[str, Callable[[], Iterator[pd.DataFra
         "ebike_detections": lambda: w.iter_ebike_detections(chunk_days=1),
         "checkpoint_passes": lambda: w.iter_checkpoint_passes(),
         "hazmat_vehicle_gps": lambda: w.iter_hazmat_gps(),
+        "ebike_flow": lambda: w.iter_ebike_flow(chunk_days=1),
     }
 
 
@@ -92,12 +98,19 @@ def render_stream(ctx: RenderContext, feed_id: str, out: Path,
         name = spec.file_pattern.format(feed_id=feed_id, period=day, ext=spec.ext)
         if feed_id == "ebike_detections":
             truth_dir.mkdir(parents=True, exist_ok=True)
-            t = df[["detection_id", "camera_id", "true_violation", "detected_violation",
-                    "vehicle_class", "is_delivery", "platform"]].copy()
+            keep = [c for c in ("detection_id", "camera_id", "vehicle_id", "true_violation",
+                                "detected_violation", "vehicle_class", "is_delivery",
+                                "platform") if c in df]
+            t = df[keep].copy()
             t.insert(0, "row_number", range(1, len(t) + 1))
             write_parquet(truth_dir / name, t)
             df = _detections(df)
-        write_parquet(folder / name, _department(df, spec))
+        dep = _department(df, spec)
+        if spec.fmt == "csv":
+            (folder / name).write_bytes(
+                dep.to_csv(index=False, lineterminator="\n").encode(spec.encoding or "utf-8"))
+        else:
+            write_parquet(folder / name, dep)
         files.append(StreamFile(feed_id, f"{feed_id}/{name}", len(df), day))
 
     for chunk in _iterators(ctx)[feed_id]():

@@ -53,6 +53,10 @@ def traffic_accidents(ctx: RenderContext) -> pd.DataFrame:
         "occurred_at": e["occurred_at"].to_numpy(), "address": e["_address"].to_numpy(),
         "lon": e["lon"].to_numpy(), "lat": e["lat"].to_numpy(), "severity": sev.to_numpy(),
         "party_id_number": person_attr(ctx, e["_first_person"], "id_number").to_numpy(),
+        "plates": (e["plates"].map(lambda ps: ";".join(_plate_dot(pd.Series(list(ps), dtype=object)
+                                                                   ).tolist())
+                                   if ps is not None and len(ps) else "").to_numpy()
+                   if "plates" in e else ""),
     })
     return finish(df, e["event_id"], persons=to_list_column(e["_first_person"]),
                   lon=e["lon"].to_numpy(), lat=e["lat"].to_numpy(), address_id=e["address_id"])
@@ -63,7 +67,7 @@ def traffic_violations(ctx: RenderContext) -> pd.DataFrame:
     driver = e["suspect_person_id"].where(e["suspect_person_id"].notna(), e["_first_person"])
     v = ctx.world.vehicles
     v = v[v["owner_person_id"].notna()].drop_duplicates("owner_person_id")
-    plate = driver.map(v.set_index("owner_person_id")["plate"])
+    plate = e["plate"] if "plate" in e else driver.map(v.set_index("owner_person_id")["plate"])
     rng = feed_rng(ctx.seed, "traffic_violations")
     df = pd.DataFrame({
         "record_no": numbered("4309001", len(e), 9),

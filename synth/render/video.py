@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from data_contracts.vocab import DELIVERY_PLATFORMS, VIOLATION_TYPES
-from synth.render._base import RenderContext, finish, in_window, to_list_column
+from synth.render._base import RenderContext, finish, to_list_column
 
 _DIR = {"N": "北向", "S": "南向", "E": "东向", "W": "西向", "NE": "东北向", "NW": "西北向",
         "SE": "东南向", "SW": "西南向"}
@@ -23,16 +23,6 @@ def camera_registry(ctx: RenderContext) -> pd.DataFrame:
         "has_ebike_algo": np.where(c["has_ebike_algo"].astype(bool), "是", "否"),
     })
     return finish(df, c["camera_id"], lon=df["lon"].to_numpy(), lat=df["lat"].to_numpy())
-
-
-def ebike_flow(ctx: RenderContext) -> pd.DataFrame:
-    f = ctx.world.ebike_flow
-    f = f[in_window(ctx, f["interval_start"]).to_numpy(bool)]
-    f = f.sort_values(["interval_start", "camera_id"], kind="stable")
-    df = f[["camera_id", "interval_start", "n_ebike", "n_tricycle", "n_motorcycle"]].copy()
-    cams = ctx.world.cameras.set_index("camera_id")
-    return finish(df, f["camera_id"], lon=f["camera_id"].map(cams["lon"]).to_numpy(float),
-                  lat=f["camera_id"].map(cams["lat"]).to_numpy(float))
 
 
 def _vio_zh(v: pd.Series) -> np.ndarray:

@@ -207,10 +207,6 @@ class TinyWorld:
         self.intensity = pd.DataFrame({"h3_9": np.repeat(np.arange(3), len(days)),
                                        "date": np.tile(days.date, 3), "category": "theft",
                                        "expected": 0.1})
-        fl = pd.date_range(s0, periods=self.days * 96, freq="15min")
-        self.ebike_flow = pd.DataFrame({
-            "camera_id": self.cameras["camera_id"][0], "interval_start": fl[: 96 * 3],
-            "n_ebike": rng.integers(0, 30, 96 * 3), "n_tricycle": 1, "n_motorcycle": 0})
         self.true_violation_rates = pd.DataFrame({"violation": ["no_helmet"], "camera_id": ["*"],
                                                   "rate": [0.2]})
         stays = 60
@@ -270,6 +266,14 @@ class TinyWorld:
                 "is_delivery": rng.random(n) < 0.3, "platform": None,
                 "confidence": rng.random(n), "plate_partial": "益阳A1**45",
                 "snapshot_ref": "img://x"})
+
+    def iter_ebike_flow(self, chunk_days: int = 1) -> Iterator[pd.DataFrame]:
+        s0 = pd.Timestamp(self.start).tz_localize(TZ)
+        for d in range(self.days):
+            fl = pd.date_range(s0 + pd.Timedelta(days=d), periods=96, freq="15min")
+            yield pd.DataFrame({"camera_id": self.cameras["camera_id"][0], "interval_start": fl,
+                                "n_ebike": (np.arange(96) * 7 + d) % 31, "n_tricycle": 1,
+                                "n_motorcycle": 0})
 
     def audit_sample(self, n: int) -> pd.DataFrame:
         d = next(self.iter_ebike_detections())
