@@ -20,6 +20,11 @@ Definitions (units are counts of passes, rates are fractions 0..1):
 - ``daily_flow`` = passes / distinct local days with data in the group and period.
 - ``delivery_share`` = delivery-rider detections / e-bike detections; ``share_<p>`` the same
   per platform; ``rate_any_<p>`` = violations by riders of platform ``p`` / their detections.
+  These are shares *among passes* only when the detection feed also carries clean passes
+  (violation ``none``); a feed of violations only (the usual export) makes them shares among
+  violators and ``rate_any_<p>`` = 1. ``delivery_violation_share`` = violations by delivery
+  riders / all violations and ``viol_share_<p>`` = violations by platform ``p`` / all
+  violations are meaningful either way (外卖骑手违法占比).
 - Times are bucketed in local time (Asia/Shanghai): hour, day, ISO week (Monday start).
 """
 
@@ -32,6 +37,7 @@ import duckdb
 import pandas as pd
 
 from data_contracts.vocab import DELIVERY_PLATFORMS, TIMEZONE, VIOLATION_TYPES
+from scoring.camera.inputs import detections_select_sql
 
 __all__ = [
     "LEVELS",
@@ -116,7 +122,9 @@ def connect(
     """Open DuckDB on the inputs and build the camera × hour cube.
 
     ``detections`` and ``flow`` are DataFrames or Parquet globs (``'dir/*.parquet'``), streamed
-    by DuckDB. ``ts`` / ``interval_start`` must be tz-aware (or UTC in Parquet).
+    by DuckDB. ``ts`` / ``interval_start`` must be tz-aware (or UTC in Parquet). Detections
+    are normalised on the fly (:func:`scoring.camera.inputs.detections_select_sql`: feed
+    headers such as ``detected_violation`` and Chinese labels are accepted).
     """
     con = duckdb.connect()
     con.execute(f"SET TimeZone='{TIMEZONE}'")
@@ -131,7 +139,11 @@ def connect(
         cams[col] = cams[col].astype("string")
     cams["camera_id"] = cams["camera_id"].astype("string")
     _view(con, "cameras", cams)
-    _view(con, "detections", detections)
+    _view(con, "detections_src", detections)
+    cols = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE detections_src)")
+                .fetchall())
+    con.execute("CREATE OR REPLACE VIEW detections AS "
+                + detections_select_sql(cols, "detections_src"))
     has_flow = flow is not None and (not isinstance(flow, pd.DataFrame) or len(flow) > 0)
     if has_flow:
         _view(con, "flow", flow)  # type: ignore[arg-type]
@@ -153,6 +165,7 @@ def hour_cube_sql(*, has_flow: bool, vehicle_class: str = "ebike") -> str:
       count(*)::BIGINT AS n_det,
       {v_cols},
       count(*) FILTER (WHERE is_delivery)::BIGINT AS n_delivery,
+      count(*) FILTER (WHERE is_delivery AND violation <> 'none')::BIGINT AS n_viol_delivery,
       {p_cols}
     FROM detections WHERE vehicle_class = '{vehicle_class}'
     GROUP BY ALL"""
@@ -172,19 +185,21 @@ def hour_cube_sql(*, has_flow: bool, vehicle_class: str = "ebike") -> str:
                coalesce(d.n_det, 0) AS n_det,
                CASE WHEN f.flow_ebike IS NULL THEN coalesce(d.n_det, 0)
                     ELSE greatest(f.flow_ebike, coalesce(d.n_det, 0)) END AS n_passes,
-               {zero_v}, coalesce(d.n_delivery, 0) AS n_delivery, {zero_p}
+               {zero_v}, coalesce(d.n_delivery, 0) AS n_delivery,
+               coalesce(d.n_viol_delivery, 0) AS n_viol_delivery, {zero_p}
         FROM d FULL OUTER JOIN f ON d.camera_id = f.camera_id AND d.hour_start = f.hour_start
         """
     return f"""
     CREATE OR REPLACE TABLE cube AS
     WITH d AS ({det})
     SELECT d.camera_id, d.hour_start, d.n_det, d.n_det AS n_passes, {zero_v},
-           d.n_delivery, {zero_p}
+           d.n_delivery, d.n_viol_delivery, {zero_p}
     FROM d"""
 
 
 def _sum_cols() -> list[str]:
-    return (["n_det", "n_passes"] + [f"n_{v}" for v in VIOLATIONS] + ["n_delivery"]
+    return (["n_det", "n_passes"] + [f"n_{v}" for v in VIOLATIONS]
+            + ["n_delivery", "n_viol_delivery"]
             + [f"n_{p}" for p in PLATFORMS] + [f"n_viol_{p}" for p in PLATFORMS])
 
 
@@ -194,6 +209,7 @@ def indicator_columns() -> list[str]:
             + [f"rate_{v}" for v in VIOLATIONS]
             + ["helmet_nonwearing_rate", "red_light_rate", "delivery_share"]
             + [f"share_{p}" for p in PLATFORMS] + [f"rate_any_{p}" for p in PLATFORMS]
+            + ["delivery_violation_share"] + [f"viol_share_{p}" for p in PLATFORMS]
             + ["rank_rate_any", "rank_daily_flow"])
 
 
@@ -221,6 +237,8 @@ def indicators_sql(level: str, period: str, *, where: str | None = None) -> str:
     rates = ", ".join(f"n_{v} / nullif(n_passes, 0) AS rate_{v}" for v in VIOLATIONS)
     shares = ", ".join(f"n_{p} / nullif(n_det, 0) AS share_{p}" for p in PLATFORMS)
     prates = ", ".join(f"n_viol_{p} / nullif(n_{p}, 0) AS rate_any_{p}" for p in PLATFORMS)
+    vshares = ", ".join(f"n_viol_{p} / nullif(n_violations, 0) AS viol_share_{p}"
+                        for p in PLATFORMS)
     name = "c.road_name" if level == "road" else "NULL"
     cond = f"WHERE {where}" if where else ""
     return f"""
@@ -244,6 +262,7 @@ def indicators_sql(level: str, period: str, *, where: str | None = None) -> str:
            n_red_light / nullif(n_passes, 0) AS red_light_rate,
            n_delivery / nullif(n_det, 0) AS delivery_share,
            {shares}, {prates},
+           n_viol_delivery / nullif(n_violations, 0) AS delivery_violation_share, {vshares},
            rank() OVER (PARTITION BY period_start ORDER BY
                         n_violations / nullif(n_passes, 0) DESC NULLS LAST) AS rank_rate_any,
            rank() OVER (PARTITION BY period_start ORDER BY

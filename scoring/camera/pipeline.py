@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from scoring.camera import calibration, health, hotspots, indicators, problems, siting
+from scoring.camera import calibration, health, hotspots, indicators, inputs, problems, siting
 
 __all__ = ["CameraAnalyticsConfig", "run_camera_analytics", "DEFAULT_COMBOS"]
 
@@ -93,9 +93,10 @@ def run_camera_analytics(
             on_step(name, time.perf_counter() - t0)
         t0 = time.perf_counter()
 
-    cams = cameras.assign(camera_id=cameras["camera_id"].astype(str)).reset_index(drop=True)
-    if "h3_9" not in cams.columns or cams["h3_9"].isna().any():
-        cams["h3_9"] = hotspots.camera_cells(cams.drop(columns=["h3_9"], errors="ignore"), 9)
+    cams = inputs.canonical_cameras(cameras)
+    if audits is not None and len(audits):
+        audits = inputs.canonical_audits(audits)
+    audit_clips = inputs.canonical_audit_clips(audit_clips)
     db = indicators.connect(cams, detections, flow, threads=cfg.threads,
                             memory_limit=cfg.memory_limit)
     done("cube")
@@ -124,7 +125,8 @@ def run_camera_analytics(
     done("hotspots")
 
     if flow is not None:
-        fl = flow if isinstance(flow, pd.DataFrame) else db.sql("SELECT * FROM flow")
+        fl = flow if isinstance(flow, pd.DataFrame) else db.sql(
+            "SELECT camera_id, interval_start, n_ebike, n_tricycle, n_motorcycle FROM flow")
         h = health.camera_health(cams, fl, n_silent=cfg.health_n_silent, k=cfg.health_k,
                                  min_neighbour_share=cfg.health_min_neighbour_share,
                                  target=cfg.online_target)

@@ -125,3 +125,25 @@ def test_parquet_folder_gives_same_result(tmp_path, db: ind.CameraDB) -> None:
 def test_unknown_level_is_rejected(db: ind.CameraDB) -> None:
     with pytest.raises(ValueError, match="level"):
         ind.indicators(db, "grid", "day")
+
+
+def test_feed_headers_and_chinese_labels_are_accepted() -> None:
+    cams, det, flow = _world()
+    feed = det.rename(columns={"violation": "detected_violation"}).assign(
+        detected_violation=lambda d: d["detected_violation"].map(
+            {"none": None, "no_helmet": "未戴头盔", "red_light": "闯红灯"}),
+        vehicle_class=lambda d: d["vehicle_class"].map({"ebike": "电动自行车", "tricycle": "三轮车"}),
+        is_delivery=lambda d: d["is_delivery"].map({True: "是", False: "否"}),
+        platform=lambda d: d["platform"].map({"meituan": "美团", "eleme": "饿了么"}))
+    a = ind.indicators(ind.connect(cams, det, flow), "camera", "all")
+    b = ind.indicators(ind.connect(cams, feed, flow), "camera", "all")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_delivery_violation_shares(db: ind.CameraDB) -> None:
+    city = ind.indicators(db, "city", "all").iloc[0]
+    # 4 violations: d2 (meituan rider), d3, d6 (eleme rider), d7
+    assert city["n_viol_delivery"] == 2
+    assert city["delivery_violation_share"] == pytest.approx(2 / 4)
+    assert city["viol_share_meituan"] == pytest.approx(1 / 4)
+    assert city["viol_share_eleme"] == pytest.approx(1 / 4)
