@@ -31,7 +31,7 @@ CONTRACT = FeedContract(
         f('unit', '单元', 'text', '单元 unit (entrance)'),
         f('lon', '经度', 'lon', '经度 longitude', required=True, unit="degree"),
         f('lat', '纬度', 'lat', '纬度 latitude', required=True, unit="degree"),
-        f("geometry", ("geometry",), "geometry", "几何 geometry (WGS-84 point)", sensitivity="public"),
+        f("geometry", ("geometry",), "geometry", "几何 geometry (WGS-84)", sensitivity="public"),
     ),
 )
 

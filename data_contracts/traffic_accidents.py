@@ -28,6 +28,7 @@ CONTRACT = FeedContract(
         f('lat', '纬度', 'lat', '纬度 latitude', unit="degree"),
         f('severity', '事故等级', 'text', '事故等级 severity'),
         f('party_id_number', '当事人身份证号', 'id_number', '当事人身份证号 party ID number', sensitivity="personal"),
+        f('plates', '涉事车辆号牌', 'plate', '涉事车辆号牌 plates', sensitivity="personal"),
     ),
 )
 
