@@ -35,6 +35,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from data_contracts.vocab import TIMEZONE
+from geo import h3cells
 from scoring.calendar import calendar_features
 
 DEFAULT_WINDOWS: tuple[int, ...] = (1, 2, 4, 13)
@@ -42,43 +43,13 @@ EARTH_R_M = 6_371_008.8
 
 
 # --------------------------------------------------------------------------- H3 helpers
-# geo/h3cells.py is written by another helper; these few calls go to h3 directly so that
-# scoring works whatever state that module is in (reported to the lead).
-
-def points_to_cells(lon: np.ndarray, lat: np.ndarray, res: int) -> np.ndarray:
-    """H3 cell (int64) of each WGS-84 point; -1 where the coordinate is missing."""
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    out = np.full(len(lon), -1, dtype=np.int64)
-    ok = np.isfinite(lon) & np.isfinite(lat)
-    conv = h3.api.numpy_int.latlng_to_cell
-    out[ok] = np.fromiter((conv(a, b, res) for a, b in zip(lat[ok], lon[ok])), dtype=np.uint64,
-                          count=int(ok.sum())).astype(np.int64)
-    return out
-
-
-def polygon_to_cells(geometry, res: int) -> np.ndarray:  # noqa: ANN001 - shapely geometry
-    """Sorted int64 H3 cells whose centres fall inside a WGS-84 shapely (Multi)Polygon."""
-    shape = h3.geo_to_h3shape(geometry.__geo_interface__)
-    cells = [h3.str_to_int(c) for c in h3.h3shape_to_cells(shape, res)]
-    return np.sort(np.asarray(cells, dtype=np.uint64).astype(np.int64))
-
-
-def cells_to_str(cells: np.ndarray) -> np.ndarray:
-    """Hex-string ids of int64 H3 cells."""
-    return np.asarray([h3.int_to_str(int(c)) for c in np.asarray(cells).astype(np.uint64)], dtype=object)
-
-
-def str_to_cells(ids: Iterable[str]) -> np.ndarray:
-    """int64 H3 cells from hex-string ids."""
-    return np.asarray([h3.str_to_int(s) for s in ids], dtype=np.uint64).astype(np.int64)
-
-
-def cells_to_parent(cells: np.ndarray, res: int) -> np.ndarray:
-    """Parent cell (int64) of each cell at the coarser resolution ``res``."""
-    f = h3.api.numpy_int.cell_to_parent
-    return np.fromiter((f(int(c), res) for c in np.asarray(cells).astype(np.uint64)), dtype=np.uint64,
-                       count=len(cells)).astype(np.int64)
+# Cell ids, parents, disks and strings come from geo.h3cells (vectorised); re-exported here so
+# scoring callers have one import.
+points_to_cells = h3cells.points_to_cells      # (lon, lat, res) -> int64, 0 = no cell
+polygon_to_cells = h3cells.polygon_to_cells    # (WGS-84 geometry, res) -> sorted int64
+cells_to_str = h3cells.cells_to_str
+str_to_cells = h3cells.str_to_cells
+cells_to_parent = h3cells.cell_to_parent
 
 
 @dataclass
@@ -105,14 +76,14 @@ class CellGrid:
         cells = np.unique(np.asarray(cells, dtype=np.int64))
         if len(cells) == 0:
             raise ValueError("研究区没有H3格 / the study area has no H3 cells")
-        res = h3.get_resolution(h3.int_to_str(int(cells[0])))
+        res = int(h3cells.cell_resolution(cells[:1])[0])
         u = cells.astype(np.uint64)
-        ll = np.array([h3.api.numpy_int.cell_to_latlng(int(c)) for c in u])
+        ll = np.array([h3.api.numpy_int.cell_to_latlng(int(c)) for c in u])  # no vectorised API
         lat, lon = ll[:, 0], ll[:, 1]
         lat0 = np.deg2rad(lat.mean())
         x = np.deg2rad(lon) * EARTH_R_M * np.cos(lat0)
         y = np.deg2rad(lat) * EARTH_R_M
-        area = np.array([h3.api.numpy_int.cell_area(int(c), "m^2") for c in u])
+        area = h3cells.cell_area_km2(cells) * 1e6
         spacing = float(np.sqrt(2 * area.mean() / np.sqrt(3)))  # hexagon centre spacing
         return cls(cells=cells, res=res, lon=lon, lat=lat, x=x, y=y, area_m2=area, spacing_m=spacing)
 
@@ -129,20 +100,20 @@ class CellGrid:
     def ring_pairs(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """All (i, j, ring) with cell j at grid distance ``ring`` ≤ k of cell i, both in the grid."""
         if k not in self._rings:
-            rows, cols, rings = [], [], []
-            ring_fn = h3.api.numpy_int.grid_ring
+            keys, rings = [], []
             for r in range(k + 1):
-                # one h3 call per cell and ring: grid topology, computed once per grid
-                nb = [ring_fn(int(c), r) for c in self.cells.astype(np.uint64)]
-                lens = np.fromiter((len(a) for a in nb), dtype=np.int64, count=self.n)
-                flat = np.concatenate(nb).astype(np.int64) if lens.sum() else np.zeros(0, np.int64)
-                origin = np.repeat(np.arange(self.n), lens)
-                j = self.index_of(flat)
+                origin, nb = h3cells.grid_disk(self.cells, r)
+                j = self.index_of(nb)
                 keep = j >= 0
-                rows.append(origin[keep])
-                cols.append(j[keep])
+                keys.append(origin[keep] * self.n + j[keep])
                 rings.append(np.full(int(keep.sum()), r))
-            self._rings[k] = (np.concatenate(rows), np.concatenate(cols), np.concatenate(rings))
+            key, ring = np.concatenate(keys), np.concatenate(rings)
+            # a pair's ring is the smallest disk radius that contains it
+            order = np.lexsort((ring, key))
+            key, ring = key[order], ring[order]
+            first = np.r_[True, key[1:] != key[:-1]]
+            key, ring = key[first], ring[first]
+            self._rings[k] = (key // self.n, key % self.n, ring)
         return self._rings[k]
 
     def rings_for(self, metres: float) -> int:
@@ -225,7 +196,7 @@ def bin_events(events: pd.DataFrame, grid: CellGrid) -> dict[str, EventBins]:
     cats = events["category"].astype(str).to_numpy()
     out: dict[str, EventBins] = {}
     for cat in pd.unique(cats):
-        m = (cats == cat) & (cells >= 0)
+        m = (cats == cat) & (cells != 0)
         c, d = cells[m], days[m]
         idx = grid.index_of(c)
         inside = idx >= 0

@@ -25,8 +25,16 @@ from sklearn.isotonic import IsotonicRegression
 
 from data_contracts.vocab import EVENT_CATEGORIES
 from scoring.calendar import calendar_features
-from scoring.features import (CellGrid, EventBins, FeatureSpec, bin_events, day_number, feature_matrices,
-                              target_counts, to_period_start)
+from scoring.features import (
+    CellGrid,
+    EventBins,
+    FeatureSpec,
+    bin_events,
+    day_number,
+    feature_matrices,
+    target_counts,
+    to_period_start,
+)
 from scoring.metrics import reliability_table
 
 
@@ -89,6 +97,8 @@ def factor_label(name: str, lang: str = "zh") -> str:
     k = 0 if lang == "zh" else 1
 
     def cat_label(cat: str) -> str:
+        if cat == "all":
+            return ("事件", "events")[k]
         return EVENT_CATEGORIES.get(cat, (cat, cat))[k]
 
     if name in _CAL:
