@@ -222,7 +222,7 @@ class GeoParquetStore(Store):
                 chunk = frame.iloc[idx[start : start + self.batch_rows]]
                 path = folder / f"part-{uuid.uuid4().hex}.parquet"
                 tx.added.append(path)
-                tbl = fr.with_geo_metadata(fr.to_arrow(chunk, info.columns), info)
+                tbl = fr.with_geo_metadata(fr.to_arrow(chunk, info.columns), chunk, info)
                 pq.write_table(tbl, path, compression="zstd")
                 entries.append({"path": str(path.relative_to(self.dir)), "partition": part, "rows": len(chunk)})
         return entries
