@@ -23,6 +23,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import shapely
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -184,6 +185,40 @@ def composite_index(
         out[f"comp_{k}"] = wide[k].to_numpy()
     out.attrs["skipped"] = skipped
     return out
+
+
+def cell_area_mapping(cells: np.ndarray, grids: pd.DataFrame) -> pd.DataFrame:
+    """Map H3 cells to grid, township and county by the cell centre (WGS-84, EPSG:4326).
+
+    ``grids``: a GeoDataFrame (EPSG:4326) with ``grid_id``, ``township_code``,
+    ``county_adcode`` and grid polygons (as :func:`geo.admin.generate_grids` returns). Returns
+    h3, grid_id, township_code, county_adcode, area_km2 (the cell's own area); cells whose
+    centre lies in no grid are left out.
+    """
+    from geo.admin import assign_areas
+    from geo.h3cells import cell_area_km2, cells_to_polygons
+
+    c = np.unique(np.asarray(cells, dtype="int64"))
+    # a hexagon's planar centre in degrees: within metres of its true centre at these sizes
+    centres = shapely.centroid(np.asarray(cells_to_polygons(c).to_numpy()))
+    grid_ids = assign_areas(shapely.get_x(centres), shapely.get_y(centres), grids, "grid_id")
+    out = pd.DataFrame({"h3": c, "grid_id": grid_ids, "area_km2": cell_area_km2(c)})
+    out = out[out["grid_id"].notna()]
+    attrs = pd.DataFrame(grids.drop(columns=grids.geometry.name))[["grid_id", "township_code", "county_adcode"]]
+    return out.merge(attrs.drop_duplicates("grid_id"), on="grid_id", how="left")[
+        ["h3", "grid_id", "township_code", "county_adcode", "area_km2"]
+    ].reset_index(drop=True)
+
+
+def rollup_all(
+    cells: pd.DataFrame,
+    areas: pd.DataFrame,
+    thresholds: Thresholds,
+    weight: Literal["area", "population"] = "area",
+) -> pd.DataFrame:
+    """:func:`rollup` at grid, township and county level in one frame (column ``level``)."""
+    parts = [rollup(cells, areas, lvl, thresholds, weight) for lvl in LEVELS if LEVELS[lvl] in areas.columns]  # type: ignore[arg-type]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 def rollup(

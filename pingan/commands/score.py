@@ -25,6 +25,7 @@ from pingan.commands._common import ConfigOption, console, settings_or_exit
 COLOUR_STYLE = {"red": "bold red", "orange": "dark_orange", "yellow": "yellow", "blue": "blue", "none": "dim"}
 WARNINGS_TABLE = "rule_warnings"
 COMPOSITE_TABLE = "composite_cells"
+COMPOSITE_AREAS_TABLE = "composite_areas"
 #: Tables where the forecaster's rows may be (long: h3, category, period_start, p_event).
 FORECAST_TABLES = ("forecasts", "forecast")
 
@@ -206,13 +207,29 @@ def register(app: typer.Typer) -> None:
         out.print(f"[green]已发布 published[/green] {model.id} v{model.version} → {path}; {n:,} score rows stored")
 
 
+def _grids(store: Any) -> Any:
+    """Grid polygons with township and county codes, from the store's `grids` or `areas` table."""
+    if store.exists("grids"):
+        g = store.read("grids")
+        if {"grid_id", "township_code", "county_adcode"} <= set(g.columns):
+            return g
+    if store.exists("areas"):
+        a = store.read("areas")
+        if {"level", "code", "parent_code"} <= set(a.columns):
+            grids = a[a["level"] == "grid"].rename(columns={"code": "grid_id", "parent_code": "township_code"})
+            towns = a[a["level"] == "township"].set_index("code")["parent_code"]
+            grids = grids.assign(county_adcode=grids["township_code"].map(towns))
+            return grids if len(grids) else None
+    return None
+
+
 def _score_all(s: Any, registry: Any, templates: list[Path], features: Path | None) -> None:
     """Score every model in force on the latest features; store scores, warnings, composite."""
     from pingan.commands._common import step
     from scoring.composite import composite_index, forecast_wide, read_composite
     from scoring.rules import composite_template_path
     from scoring.rules.engine import COLOURS, score
-    from scoring.rules.versions import models_in_force, save_scores
+    from scoring.rules.versions import models_in_force, save_many_scores
     from scoring.warnings import warnings_table
 
     store = _open_store(s.store_url)
@@ -238,10 +255,9 @@ def _score_all(s: Any, registry: Any, templates: list[Path], features: Path | No
             continue
         window = m.points_warning.window_days if m.points_warning else 0
         frame = _fill_missing(m, _recent(frame, window))
-        with step(f"score {m.id} v{m.version}"):
-            scored = score(m, frame)
-            save_scores(store, m, scored)
-        scored_pairs.append((m, scored))
+        scored_pairs.append((m, score(m, frame)))
+    with step(f"store scores of {len(scored_pairs)} models 保存评分"):
+        save_many_scores(store, scored_pairs)
     warn = warnings_table(scored_pairs)
     store.write(WARNINGS_TABLE, warn, mode="replace")
     cell_scores = {}
@@ -269,6 +285,32 @@ def _score_all(s: Any, registry: Any, templates: list[Path], features: Path | No
         console.print(f"[yellow]综合指数未计算 composite not computed:[/yellow] {e}")
         return
     store.write(COMPOSITE_TABLE, comp, mode="replace")
+    grids = _grids(store)
+    if grids is not None:
+        from scoring.composite import cell_area_mapping, rollup_all
+
+        mapping = cell_area_mapping(comp["h3"].to_numpy(), grids)
+        weight = cfg.rollup_weight
+        if weight == "population":
+            if "ctx_residents" in base.columns:  # residents per cell as the population weight
+                pop = _recent(base, 0).groupby("h3")["ctx_residents"].max()
+                mapping["population"] = mapping["h3"].map(pop).fillna(0.0).to_numpy()
+            else:
+                console.print("  no ctx_residents in the features: rolled up by area instead of population")
+                weight = "area"
+        areas = rollup_all(comp, mapping, cfg.thresholds, weight)
+        areas["period_start"] = comp["period_start"].iloc[0] if len(comp) else pd.NaT
+        store.write(COMPOSITE_AREAS_TABLE, areas, mode="replace")
+        top = areas[areas["level"] == "county"]
+        t = Table(title="区县风险指数 county index")
+        for c in ("区县 county", "指数 index", "红 share", "橙 share", "颜色"):
+            t.add_column(c)
+        for r in top.itertuples(index=False):
+            t.add_row(str(r.code), f"{r.index:.1f}", f"{r.share_red:.1%}", f"{r.share_orange:.1%}",
+                      f"[{COLOUR_STYLE[r.colour]}]{r.colour}[/]")
+        Console().print(t)
+    else:
+        console.print("  no `grids`/`areas` table in the store: composite not rolled up to grid/township/county")
     counts = comp["colour"].value_counts().reindex(COLOURS, fill_value=0).to_frame("cells")
     out.print(_counts_table(counts, f"{cfg.name_zh} {cfg.id} v{cfg.version}"))
     if comp.attrs.get("skipped"):

@@ -48,6 +48,10 @@ Subject = Literal["cell", "place", "unit", "person", "vehicle"]
 Purpose = Literal["care", "outreach", "supervision_support", "prevention", "safety"]
 
 
+#: libyaml's safe loader when present (about 10x faster than the pure-Python one).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def version_key(v: str) -> tuple[int, int, int]:
     """Sort key of a version string: "2" < "2.0.1" < "2.1" < "10"."""
     parts = [int(p) for p in str(v).split(".")]
@@ -245,7 +249,7 @@ def read_model(path: str | Path) -> RuleModel:
     """Read and check the shape of one model YAML (not yet against the column catalogue)."""
     p = Path(path)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        data = yaml.load(p.read_text(encoding="utf-8"), Loader=_LOADER)  # a safe loader (C or Python)
     except FileNotFoundError:
         raise ModelFileError(f"{p}: no such model file") from None
     except yaml.YAMLError as e:

@@ -168,8 +168,19 @@ def save_scores(store: Any, model: RuleModel, scored: pd.DataFrame) -> int:
     ``store`` is a :class:`geo.store.base.Store`. Tables: :data:`SCORES_TABLE` (key
     model_id, model_version, subject_key, period_start) and :data:`FACTORS_TABLE`.
     """
-    n = int(store.upsert(SCORES_TABLE, score_rows(model, scored), key=list(SCORES_KEY)))
-    fr = factor_rows(model, scored)
-    if not fr.empty:
-        store.upsert(FACTORS_TABLE, fr, key=[*SCORES_KEY, "factor_id"])
+    return save_many_scores(store, [(model, scored)])
+
+
+def save_many_scores(store: Any, pairs: Iterable[tuple[RuleModel, pd.DataFrame]]) -> int:
+    """:func:`save_scores` for several models in one upsert per table (one transaction)."""
+    pairs = list(pairs)
+    if not pairs:
+        return 0
+    rows = pd.concat([score_rows(m, s) for m, s in pairs], ignore_index=True)
+    fac_parts = [f for f in (factor_rows(m, s) for m, s in pairs) if not f.empty]
+    facs = pd.concat(fac_parts, ignore_index=True) if fac_parts else pd.DataFrame()
+    with store.transaction() as tx:
+        n = int(tx.upsert(SCORES_TABLE, rows, key=list(SCORES_KEY)))
+        if not facs.empty:
+            tx.upsert(FACTORS_TABLE, facs, key=[*SCORES_KEY, "factor_id"])
     return n

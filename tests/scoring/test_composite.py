@@ -157,3 +157,29 @@ def test_forecaster_long_rows_are_accepted() -> None:
     a = composite_index(config(), ms, fc, {"a": model_a()})
     b = composite_index(config(), ms, long, {"a": model_a()})
     pd.testing.assert_series_equal(a["index"], b["index"])
+
+
+def test_cell_area_mapping_and_rollup_all() -> None:
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from scoring.composite import cell_area_mapping, rollup_all
+
+    grids = gpd.GeoDataFrame(
+        {"grid_id": ["G-west", "G-east"], "township_code": ["T1", "T2"], "county_adcode": ["C", "C"]},
+        geometry=[box(112.0, 28.0, 112.5, 29.0), box(112.5, 28.0, 113.0, 29.0)],
+        crs="EPSG:4326",
+    )
+    west = h3.str_to_int(h3.latlng_to_cell(28.5, 112.2, 9))
+    east = h3.str_to_int(h3.latlng_to_cell(28.5, 112.8, 9))
+    outside = h3.str_to_int(h3.latlng_to_cell(30.0, 112.2, 9))
+    cells = np.array([east, west, outside, west], dtype="uint64").view("int64")
+    m = cell_area_mapping(cells, grids).set_index("grid_id")
+    assert sorted(m.index) == ["G-east", "G-west"]
+    assert len(m) == 2  # the cell outside every grid is left out; duplicates collapse
+    assert m.loc["G-west", "township_code"] == "T1"
+    assert m.loc["G-west", "area_km2"] == pytest.approx(h3.cell_area(h3.int_to_str(west), "km^2"))
+    scored = pd.DataFrame({"h3": m["h3"].to_numpy(), "index": [80.0, 10.0], "colour": ["red", "blue"]})
+    allv = rollup_all(scored, m.reset_index(), Thresholds(red=60, orange=40, yellow=20, blue=5))
+    assert sorted(allv["level"].unique()) == ["county", "grid", "township"]
+    assert len(allv[allv["level"] == "county"]) == 1 and len(allv[allv["level"] == "township"]) == 2

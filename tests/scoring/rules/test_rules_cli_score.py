@@ -112,3 +112,29 @@ def test_score_all_stores_scores_warnings_composite(workdir: Path) -> None:
     # scoring again changes nothing in the score rows (idempotent upsert)
     assert CliRunner().invoke(app, ["score"]).exit_code == 0
     assert len(store.read("rule_scores")) == len(scores)
+
+
+def test_score_all_rolls_up_when_grids_exist(workdir: Path) -> None:
+    import geopandas as gpd
+    import h3
+    from shapely.geometry import box
+
+    f = features()
+    cells = np.array([h3.str_to_int(h3.latlng_to_cell(28.5, 112.0 + 0.02 * i, 9)) for i in range(40)],
+                     dtype="uint64").view("int64")
+    f["h3"] = np.tile(cells, 2)
+    store = open_store(workdir / "store")
+    store.write("features", f)
+    grids = gpd.GeoDataFrame(
+        {"grid_id": ["g1", "g2"], "township_code": ["t1", "t2"], "county_adcode": ["430902", "430902"]},
+        geometry=[box(111.9, 28.0, 112.4, 29.0), box(112.4, 28.0, 113.0, 29.0)], crs="EPSG:4326",
+    )
+    store.write("grids", grids)
+    r = CliRunner().invoke(app, ["score"])
+    assert r.exit_code == 0, r.output
+    areas = store.read("composite_areas")
+    assert set(areas["level"]) == {"grid", "township", "county"}
+    county = areas[areas["level"] == "county"].iloc[0]
+    assert county["n_cells"] == 40 and 0 <= county["index"] <= 100
+    comp = store.read("composite_cells").set_index("h3")
+    assert county["index"] == pytest.approx(comp["index"].mean(), rel=1e-3)  # equal-area cells here
