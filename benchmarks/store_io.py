@@ -34,10 +34,12 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.store import open_store  # noqa: E402
-from geo.store.postgis import drop_store, sqlalchemy_url  # noqa: E402
+from geo.store import open_store
+from geo.store.postgis import drop_store, sqlalchemy_url
 
-CATEGORIES = np.array(["盗窃", "诈骗", "纠纷", "交通事故", "火灾", "噪音扰民", "涉水", "其他"], dtype=object)
+CATEGORIES = np.array(
+    ["盗窃", "诈骗", "纠纷", "交通事故", "火灾", "噪音扰民", "涉水", "其他"], dtype=object
+)
 
 
 def make_events(n: int, seed: int = 7) -> gpd.GeoDataFrame:
@@ -48,7 +50,9 @@ def make_events(n: int, seed: int = 7) -> gpd.GeoDataFrame:
     # H3 cells of a 20k-point sample, spread over the rows (the benchmark measures the store,
     # not binning; benchmarks/h3_binning.py measures that).
     sample = rng.integers(0, n, size=min(n, 20_000))
-    cells = np.array([h3.str_to_int(h3.latlng_to_cell(lat[i], lon[i], 9)) for i in sample], dtype=np.uint64)
+    cells = np.array(
+        [h3.str_to_int(h3.latlng_to_cell(lat[i], lon[i], 9)) for i in sample], dtype=np.uint64
+    )
     t0 = pd.Timestamp("2026-10-01", tz="Asia/Shanghai")
     return gpd.GeoDataFrame(
         {
@@ -74,7 +78,12 @@ def postgis_url() -> str:
     url = os.environ.get("PINGAN_TEST_DATABASE_URL", "")
     if url:
         return url
-    out = subprocess.run(["bash", str(ROOT / "scripts" / "ensure_postgis.sh")], check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "ensure_postgis.sh")],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return out.stdout.strip().splitlines()[-1]
 
 
@@ -94,15 +103,34 @@ def bench_store(store, ev: gpd.GeoDataFrame) -> dict[str, float]:
     return r
 
 
-def bench_peers(ev: gpd.GeoDataFrame, folder: Path, url: str, schema: str) -> dict[str, dict[str, float]]:
+def bench_peers(
+    ev: gpd.GeoDataFrame, folder: Path, url: str, schema: str
+) -> dict[str, dict[str, float]]:
     n = len(ev)
     path = folder / "peer.parquet"
-    pq = {"write": n / timed(lambda: ev.to_parquet(path)), "read": n / timed(lambda: gpd.read_parquet(path))}
+    pq = {
+        "write": n / timed(lambda: ev.to_parquet(path)),
+        "read": n / timed(lambda: gpd.read_parquet(path)),
+    }
     eng = sa.create_engine(sqlalchemy_url(url))
     pg = {
-        "write": n / timed(lambda: ev.assign(h3_9=ev["h3_9"].astype(np.int64)).to_postgis(
-            "peer_events", eng, schema=schema, if_exists="replace", index=False, chunksize=50_000)),
-        "read": n / timed(lambda: gpd.read_postgis(f'select * from "{schema}".peer_events', eng, geom_col="geometry")),
+        "write": n
+        / timed(
+            lambda: ev.assign(h3_9=ev["h3_9"].astype(np.int64)).to_postgis(
+                "peer_events",
+                eng,
+                schema=schema,
+                if_exists="replace",
+                index=False,
+                chunksize=50_000,
+            )
+        ),
+        "read": n
+        / timed(
+            lambda: gpd.read_postgis(
+                f'select * from "{schema}".peer_events', eng, geom_col="geometry"
+            )
+        ),
     }
     eng.dispose()
     return {"geoparquet": pq, "postgis": pg}
@@ -137,16 +165,26 @@ def main() -> None:
             c.exec_driver_sql(f'drop schema if exists "{schema}" cascade')
         eng.dispose()
 
-    print(f"store_io — {args.rows:,} point rows (id, feed, tz timestamp, Chinese text, float, h3_9, geometry)")
-    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.machine()} · {os.cpu_count()} cores · "
-          f"Python {platform.python_version()}")
+    print(
+        f"store_io — {args.rows:,} point rows (id, feed, tz timestamp, Chinese text, float, h3_9, geometry)"
+    )
+    print(
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.machine()} · {os.cpu_count()} cores · "
+        f"Python {platform.python_version()}"
+    )
     print(f"{'rows/s':<28}{'GeoParquet':>14}{'PostGIS':>14}")
     for op in results["geoparquet"]:
-        print(f"{'pingan store ' + op:<28}{results['geoparquet'][op]:>14,.0f}{results['postgis'][op]:>14,.0f}")
+        print(
+            f"{'pingan store ' + op:<28}{results['geoparquet'][op]:>14,.0f}{results['postgis'][op]:>14,.0f}"
+        )
     if peers:
         print(f"peers on {args.peer_rows:,} rows:")
-        print(f"{'to_parquet / to_postgis':<28}{peers['geoparquet']['write']:>14,.0f}{peers['postgis']['write']:>14,.0f}")
-        print(f"{'read_parquet / read_postgis':<28}{peers['geoparquet']['read']:>14,.0f}{peers['postgis']['read']:>14,.0f}")
+        print(
+            f"{'to_parquet / to_postgis':<28}{peers['geoparquet']['write']:>14,.0f}{peers['postgis']['write']:>14,.0f}"
+        )
+        print(
+            f"{'read_parquet / read_postgis':<28}{peers['geoparquet']['read']:>14,.0f}{peers['postgis']['read']:>14,.0f}"
+        )
 
 
 if __name__ == "__main__":

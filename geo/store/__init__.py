@@ -36,10 +36,14 @@ __all__ = [
 
 def is_postgres_url(target: str | os.PathLike[str]) -> bool:
     """Whether ``target`` names a PostgreSQL database rather than a warehouse folder."""
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgresql+psycopg://", "postgres://"))
+    return isinstance(target, str) and target.startswith(
+        ("postgresql://", "postgresql+psycopg://", "postgres://")
+    )
 
 
-def open_store(target: str | os.PathLike[str], zone: str = "analytic", *, batch_rows: int | None = None) -> Store:
+def open_store(
+    target: str | os.PathLike[str], zone: str = "analytic", *, batch_rows: int | None = None
+) -> Store:
     """Open one zone (``"analytic"`` or ``"raw"``) of the store at ``target``.
 
     ``target`` is a folder (embedded GeoParquet warehouse, created if missing) or a

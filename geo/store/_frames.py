@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timezone
 from dataclasses import replace
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -47,8 +47,18 @@ from pyproj import CRS
 from .base import StoreSchemaError, TableInfo
 
 KINDS: tuple[str, ...] = (
-    "geometry", "bool", "boolean", "int64", "uint64", "Int64", "UInt64",
-    "float64", "timestamp", "date", "str", "string",
+    "geometry",
+    "bool",
+    "boolean",
+    "int64",
+    "uint64",
+    "Int64",
+    "UInt64",
+    "float64",
+    "timestamp",
+    "date",
+    "str",
+    "string",
 )
 Target = Literal["parquet", "postgis"]
 EPSG = 4326
@@ -56,23 +66,50 @@ _CRS = CRS.from_epsg(EPSG)
 _NULL = "null"  # kind of an all-NULL object column: takes the table's kind, or str when new
 
 _DTYPES: dict[str, Any] = {
-    "bool": np.dtype(bool), "boolean": pd.BooleanDtype(), "int64": np.dtype(np.int64),
-    "uint64": np.dtype(np.uint64), "Int64": pd.Int64Dtype(), "UInt64": pd.UInt64Dtype(),
-    "float64": np.dtype(np.float64), "timestamp": pd.DatetimeTZDtype("ns", "UTC"),
-    "date": np.dtype(object), "str": np.dtype(object), "string": pd.StringDtype(),
+    "bool": np.dtype(bool),
+    "boolean": pd.BooleanDtype(),
+    "int64": np.dtype(np.int64),
+    "uint64": np.dtype(np.uint64),
+    "Int64": pd.Int64Dtype(),
+    "UInt64": pd.UInt64Dtype(),
+    "float64": np.dtype(np.float64),
+    "timestamp": pd.DatetimeTZDtype("ns", "UTC"),
+    "date": np.dtype(object),
+    "str": np.dtype(object),
+    "string": pd.StringDtype(),
 }
 _ARROW: dict[str, pa.DataType] = {
-    "geometry": pa.binary(), "bool": pa.bool_(), "boolean": pa.bool_(), "int64": pa.int64(),
-    "uint64": pa.uint64(), "Int64": pa.int64(), "UInt64": pa.uint64(), "float64": pa.float64(),
-    "timestamp": pa.timestamp("us", tz="UTC"), "date": pa.date32(), "str": pa.string(),
+    "geometry": pa.binary(),
+    "bool": pa.bool_(),
+    "boolean": pa.bool_(),
+    "int64": pa.int64(),
+    "uint64": pa.uint64(),
+    "Int64": pa.int64(),
+    "UInt64": pa.uint64(),
+    "float64": pa.float64(),
+    "timestamp": pa.timestamp("us", tz="UTC"),
+    "date": pa.date32(),
+    "str": pa.string(),
     "string": pa.string(),
 }
 # Lossless widenings accepted when a frame is appended to an existing table (new → table).
 _CASTS: set[tuple[str, str]] = {
-    ("int64", "Int64"), ("int64", "float64"), ("Int64", "float64"), ("Int64", "int64"),
-    ("int64", "uint64"), ("uint64", "int64"), ("int64", "UInt64"), ("uint64", "UInt64"),
-    ("UInt64", "uint64"), ("Int64", "UInt64"), ("UInt64", "Int64"), ("uint64", "Int64"),
-    ("bool", "boolean"), ("boolean", "bool"), ("str", "string"), ("string", "str"),
+    ("int64", "Int64"),
+    ("int64", "float64"),
+    ("Int64", "float64"),
+    ("Int64", "int64"),
+    ("int64", "uint64"),
+    ("uint64", "int64"),
+    ("int64", "UInt64"),
+    ("uint64", "UInt64"),
+    ("UInt64", "uint64"),
+    ("Int64", "UInt64"),
+    ("UInt64", "Int64"),
+    ("uint64", "Int64"),
+    ("bool", "boolean"),
+    ("boolean", "bool"),
+    ("str", "string"),
+    ("string", "str"),
 }
 
 
@@ -114,7 +151,9 @@ def _object_kind(s: pd.Series, name: str) -> tuple[str, pd.Series]:
     if inferred == "datetime":
         vals = pd.to_datetime(s)
         if getattr(vals.dtype, "tz", None) is None:
-            raise _bad(f"column {name!r}: naive datetimes; localise them (e.g. Asia/Shanghai) first")
+            raise _bad(
+                f"column {name!r}: naive datetimes; localise them (e.g. Asia/Shanghai) first"
+            )
         return "timestamp", _timestamp(vals)
     raise _bad(f"column {name!r}: values of type {inferred!r} cannot be stored")
 
@@ -152,7 +191,9 @@ def column_kind(s: pd.Series, name: str) -> tuple[str, pd.Series]:
         if dt.kind == "f":
             return "float64", s.astype(np.float64)
         if dt.kind == "M":
-            raise _bad(f"column {name!r}: naive datetimes; localise them (e.g. Asia/Shanghai) first")
+            raise _bad(
+                f"column {name!r}: naive datetimes; localise them (e.g. Asia/Shanghai) first"
+            )
         if dt.kind == "O":
             return _object_kind(s, name)
     raise _bad(f"column {name!r}: dtype {dt} cannot be stored")
@@ -180,7 +221,9 @@ def normalise(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], str | Non
         kinds[c], s = column_kind(df[c].reset_index(drop=True), c)
         out[c] = s
         if c.startswith("h3_") and kinds[c] not in ("int64", "uint64", "Int64", "UInt64", _NULL):
-            raise _bad(f"column {c!r}: H3 columns hold integer cells (h3.api.numpy_int), not {kinds[c]}")
+            raise _bad(
+                f"column {c!r}: H3 columns hold integer cells (h3.api.numpy_int), not {kinds[c]}"
+            )
     geom = [c for c in names if kinds[c] == "geometry"]
     active = None
     if geom:
@@ -203,7 +246,11 @@ def _empty_like(kind: str, n: int, name: str) -> pd.Series:
         raise _bad(f"column {name!r}: all NULL but the table's column is {kind} (no NULLs)")
     if kind in ("str", "date"):
         return pd.Series([None] * n, dtype=object)
-    return pd.Series([None] * n, dtype=object).astype(_DTYPES[kind]) if n else pd.Series([], dtype=_DTYPES[kind])
+    return (
+        pd.Series([None] * n, dtype=object).astype(_DTYPES[kind])
+        if n
+        else pd.Series([], dtype=_DTYPES[kind])
+    )
 
 
 def conform(frame: pd.DataFrame, kinds: Mapping[str, str], info: TableInfo) -> pd.DataFrame:
@@ -229,13 +276,17 @@ def conform(frame: pd.DataFrame, kinds: Mapping[str, str], info: TableInfo) -> p
                     raise ValueError("negative values")
                 out[c] = s.astype(_DTYPES[k_table])
             except (ValueError, TypeError) as e:
-                raise _bad(f"{info.name}.{c}: cannot store {k} as the table's {k_table}: {e}") from None
+                raise _bad(
+                    f"{info.name}.{c}: cannot store {k} as the table's {k_table}: {e}"
+                ) from None
         else:
             raise _bad(f"{info.name}.{c}: the table holds {k_table}, the frame {k}")
     return pd.DataFrame(out, columns=info.column_names)
 
 
-def prepare(df: pd.DataFrame, info: TableInfo | None) -> tuple[pd.DataFrame, TableInfo | None, dict[str, str], str | None]:
+def prepare(
+    df: pd.DataFrame, info: TableInfo | None
+) -> tuple[pd.DataFrame, TableInfo | None, dict[str, str], str | None]:
     """Normalise ``df`` and, when the table exists, conform it. Returns (frame, info, kinds, geom)."""
     frame, kinds, geom = normalise(df)
     if info is not None:
@@ -245,8 +296,14 @@ def prepare(df: pd.DataFrame, info: TableInfo | None) -> tuple[pd.DataFrame, Tab
 
 # ---- table records ---------------------------------------------------------------------------
 def new_info(
-    table: str, zone: str, kinds: Mapping[str, str], geom: str | None, *,
-    key: Sequence[str] = (), partition_by: Sequence[str] | None = None, created: datetime | None = None,
+    table: str,
+    zone: str,
+    kinds: Mapping[str, str],
+    geom: str | None,
+    *,
+    key: Sequence[str] = (),
+    partition_by: Sequence[str] | None = None,
+    created: datetime | None = None,
 ) -> TableInfo:
     cols = new_columns(kinds)
     names = [c for c, _ in cols]
@@ -255,14 +312,20 @@ def new_info(
         if c not in names:
             raise StoreSchemaError(f"{table}: key/partition column {c!r} not in the frame")
         if kind[c] == "geometry":
-            raise StoreSchemaError(f"{table}: geometry column {c!r} cannot be a key or partition column")
-    now = datetime.now(timezone.utc)
-    return TableInfo(table, zone, cols, geom, tuple(key), tuple(partition_by or ()), created or now, now)
+            raise StoreSchemaError(
+                f"{table}: geometry column {c!r} cannot be a key or partition column"
+            )
+    now = datetime.now(UTC)
+    return TableInfo(
+        table, zone, cols, geom, tuple(key), tuple(partition_by or ()), created or now, now
+    )
 
 
 def with_key(info: TableInfo, key: Sequence[str]) -> TableInfo:
     if info.key_columns and tuple(key) != info.key_columns:
-        raise StoreSchemaError(f"{info.name}: the table's key is {list(info.key_columns)}, not {list(key)}")
+        raise StoreSchemaError(
+            f"{info.name}: the table's key is {list(info.key_columns)}, not {list(key)}"
+        )
     for c in key:
         if c not in info.kinds or info.kinds[c] == "geometry":
             raise StoreSchemaError(f"{info.name}: bad key column {c!r}")
@@ -284,8 +347,9 @@ def check_partition(frame: pd.DataFrame, partition: Mapping[str, Any], info: Tab
         raise StoreSchemaError(f"{info.name}: partition columns {unknown} not in the table")
     inside = match_mask(frame, partition, info.kinds)
     if not inside.all():
-        raise StoreSchemaError(f"{info.name}: {int((~inside).sum())} rows lie outside partition {dict(partition)}")
-
+        raise StoreSchemaError(
+            f"{info.name}: {int((~inside).sum())} rows lie outside partition {dict(partition)}"
+        )
 
 
 # ---- canonical frame → Arrow ----------------------------------------------------------------
@@ -303,14 +367,22 @@ def arrow_schema(columns: Sequence[tuple[str, str]], target: Target = "parquet")
 def _geom_array(s: pd.Series, target: Target) -> pa.Array:
     arr = np.asarray(gpd.GeoSeries(s).values.to_numpy() if len(s) else np.array([], dtype=object))
     if target == "postgis":
-        return ewkb_hex(pa.array(shapely.to_wkb(arr, byte_order=1, flavor="extended"), type=pa.binary()))
+        return ewkb_hex(
+            pa.array(shapely.to_wkb(arr, byte_order=1, flavor="extended"), type=pa.binary())
+        )
     return pa.array(shapely.to_wkb(arr, flavor="iso"), type=pa.binary())
 
 
 def _buffers(a: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Offsets (int64) and data bytes of a binary/string array (no nulls → empty values)."""
-    off = np.frombuffer(a.buffers()[1], dtype=np.int32)[a.offset : a.offset + len(a) + 1].astype(np.int64)
-    data = np.frombuffer(a.buffers()[2], dtype=np.uint8) if a.buffers()[2] is not None else np.zeros(0, np.uint8)
+    off = np.frombuffer(a.buffers()[1], dtype=np.int32)[a.offset : a.offset + len(a) + 1].astype(
+        np.int64
+    )
+    data = (
+        np.frombuffer(a.buffers()[2], dtype=np.uint8)
+        if a.buffers()[2] is not None
+        else np.zeros(0, np.uint8)
+    )
     return off, data[off[0] : off[-1]] if len(off) else data[:0]
 
 
@@ -331,7 +403,8 @@ def ewkb_hex(wkb: pa.Array) -> pa.Array:
     new_off = off + 4 * np.concatenate([[0], np.cumsum(valid)])
     hexed = data.tobytes().hex().encode("ascii")
     return pa.Array.from_buffers(
-        pa.string(), len(wkb),
+        pa.string(),
+        len(wkb),
         [_validity(wkb), pa.py_buffer((2 * new_off).astype(np.int32)), pa.py_buffer(hexed)],
         wkb.null_count,
     )
@@ -354,7 +427,8 @@ def hex_to_wkb(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
         off, data = _buffers(a)
         raw = bytes.fromhex(data.tobytes().decode("ascii"))
         b = pa.Array.from_buffers(
-            pa.binary(), len(a),
+            pa.binary(),
+            len(a),
             [_validity(a), pa.py_buffer(((off - off[0]) // 2).astype(np.int32)), pa.py_buffer(raw)],
             a.null_count,
         )
@@ -362,7 +436,9 @@ def hex_to_wkb(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.concatenate(out) if out else np.array([], dtype=object)
 
 
-def to_arrow(frame: pd.DataFrame, columns: Sequence[tuple[str, str]], target: Target = "parquet") -> pa.Table:
+def to_arrow(
+    frame: pd.DataFrame, columns: Sequence[tuple[str, str]], target: Target = "parquet"
+) -> pa.Table:
     """Arrow table of a conformed frame. Raises if a value cannot be encoded (e.g. lone surrogates)."""
     schema = arrow_schema(columns, target)
     arrays = []
@@ -373,7 +449,9 @@ def to_arrow(frame: pd.DataFrame, columns: Sequence[tuple[str, str]], target: Ta
         elif target == "postgis" and k == "uint64":
             arrays.append(pa.array(s.to_numpy().view(np.int64)))
         elif target == "postgis" and k == "UInt64":
-            arrays.append(pa.array(s, type=pa.uint64(), from_pandas=True).cast(pa.int64(), safe=False))
+            arrays.append(
+                pa.array(s, type=pa.uint64(), from_pandas=True).cast(pa.int64(), safe=False)
+            )
         else:
             arrays.append(pa.array(s, type=f.type, from_pandas=True))
     return pa.Table.from_arrays(arrays, schema=schema)
@@ -385,8 +463,16 @@ def geo_metadata(frame: pd.DataFrame, info: TableInfo) -> dict[str, Any]:
     Written by hand (not ``GeoDataFrame.to_parquet``) because we write a fixed Arrow schema per
     table, so that files appended later (say, an all-NULL text batch) keep the same types.
     """
-    names = ["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
-             "MultiPolygon", "GeometryCollection"]
+    names = [
+        "Point",
+        "LineString",
+        "LinearRing",
+        "Polygon",
+        "MultiPoint",
+        "MultiLineString",
+        "MultiPolygon",
+        "GeometryCollection",
+    ]
     projjson = _CRS.to_json_dict()
     cols = {}
     for c, k in info.columns:
@@ -448,7 +534,9 @@ def from_arrow(tbl: pa.Table, info: TableInfo, columns: Sequence[str]) -> pd.Dat
             out[c] = col.to_numpy(zero_copy_only=False).astype(_DTYPES[k])
         else:  # str, date
             out[c] = pd.Series(col.to_pandas(date_as_object=True), dtype=object)
-    frame = pd.DataFrame({c: pd.Series(v).reset_index(drop=True) for c, v in out.items()}, columns=list(columns))
+    frame = pd.DataFrame(
+        {c: pd.Series(v).reset_index(drop=True) for c, v in out.items()}, columns=list(columns)
+    )
     if len(frame.columns) == 0:
         frame = pd.DataFrame(index=pd.RangeIndex(tbl.num_rows))
     geoms = [c for c in columns if kinds[c] == "geometry"]
@@ -473,7 +561,11 @@ def scalar(kind: str, value: Any, name: str = "?") -> Any:
             raise _bad(f"column {name!r}: naive datetime {value!r}; give a tz-aware one")
         return ts.tz_convert("UTC").floor("us").to_pydatetime()
     if kind == "date":
-        return value if isinstance(value, date) and not isinstance(value, datetime) else pd.Timestamp(value).date()
+        return (
+            value
+            if isinstance(value, date) and not isinstance(value, datetime)
+            else pd.Timestamp(value).date()
+        )
     if kind in ("int64", "Int64", "uint64", "UInt64"):
         return int(value)
     if kind == "float64":
@@ -489,7 +581,7 @@ def json_value(kind: str, value: Any) -> Any:
     """JSON-able form of a partition value (the GeoParquet catalogue stores these)."""
     v = scalar(kind, value)
     if isinstance(v, datetime):
-        return v.astimezone(timezone.utc).isoformat()
+        return v.astimezone(UTC).isoformat()
     if isinstance(v, date):
         return v.isoformat()
     return v
@@ -497,11 +589,16 @@ def json_value(kind: str, value: Any) -> Any:
 
 def partition_path(partition: Mapping[str, Any]) -> str:
     """Hive-style sub-folder ``k1=v1/k2=v2`` (values percent-encoded, NULL = ``__null__``)."""
-    parts = [f"{quote(k, safe='')}={'__null__' if v is None else quote(str(v), safe='')}" for k, v in partition.items()]
+    parts = [
+        f"{quote(k, safe='')}={'__null__' if v is None else quote(str(v), safe='')}"
+        for k, v in partition.items()
+    ]
     return "/".join(parts)
 
 
-def match_mask(frame: pd.DataFrame, partition: Mapping[str, Any], kinds: Mapping[str, str]) -> np.ndarray:
+def match_mask(
+    frame: pd.DataFrame, partition: Mapping[str, Any], kinds: Mapping[str, str]
+) -> np.ndarray:
     """Boolean mask of the rows of ``frame`` whose columns equal ``partition`` (None = NULL)."""
     mask = np.ones(len(frame), dtype=bool)
     for c, v in partition.items():
@@ -517,7 +614,9 @@ def match_mask(frame: pd.DataFrame, partition: Mapping[str, Any], kinds: Mapping
     return mask
 
 
-def isin_mask(frame: pd.DataFrame, filters: Mapping[str, Any], kinds: Mapping[str, str]) -> np.ndarray:
+def isin_mask(
+    frame: pd.DataFrame, filters: Mapping[str, Any], kinds: Mapping[str, str]
+) -> np.ndarray:
     """Mask for read-style filters (scalar = equality, list = IN, None = NULL)."""
     mask = np.ones(len(frame), dtype=bool)
     for c, v in filters.items():
@@ -529,7 +628,9 @@ def isin_mask(frame: pd.DataFrame, filters: Mapping[str, Any], kinds: Mapping[st
             m |= s.isna().to_numpy()
         rest = [pd.Timestamp(x) if kinds[c] == "timestamp" else x for x in sc if x is not None]
         if rest:
-            m |= np.asarray(s.isin(rest).fillna(False) if s.dtype != bool else s.isin(rest), dtype=bool)
+            m |= np.asarray(
+                s.isin(rest).fillna(False) if s.dtype != bool else s.isin(rest), dtype=bool
+            )
         mask &= m
     return mask
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 import pandas as pd
 
@@ -84,7 +84,10 @@ class TableInfo:
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> TableInfo:
         """Inverse of :meth:`to_json`."""
-        ts = {k: datetime.fromisoformat(d[k]) if d.get(k) else None for k in ("created_at", "updated_at")}
+        ts = {
+            k: datetime.fromisoformat(d[k]) if d.get(k) else None
+            for k in ("created_at", "updated_at")
+        }
         return cls(
             name=d["name"],
             zone=d["zone"],
@@ -221,7 +224,7 @@ class Store(ABC):
     def close(self) -> None:
         """Release resources (connections). The store is unusable afterwards."""
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

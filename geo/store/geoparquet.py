@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +58,7 @@ FORMAT = "pingan-geoparquet-warehouse"
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -82,7 +82,9 @@ class GeoParquetStore(Store):
 
     backend = "geoparquet"
 
-    def __init__(self, root: str | os.PathLike[str], zone: str = "analytic", *, batch_rows: int = 1_000_000) -> None:
+    def __init__(
+        self, root: str | os.PathLike[str], zone: str = "analytic", *, batch_rows: int = 1_000_000
+    ) -> None:
         self.root = Path(root)
         self.zone = check_zone(zone)
         self.dir = self.root / zone
@@ -190,7 +192,13 @@ class GeoParquetStore(Store):
             raise TableNotFoundError(f"no table {table!r} in zone {self.zone!r} of {self.root}")
         return TableInfo.from_json(e)
 
-    def _put(self, tx: _Tx, info: TableInfo, files: list[dict[str, Any]], removed: Sequence[dict[str, Any]] = ()) -> None:
+    def _put(
+        self,
+        tx: _Tx,
+        info: TableInfo,
+        files: list[dict[str, Any]],
+        removed: Sequence[dict[str, Any]] = (),
+    ) -> None:
         rec = replace(info, updated_at=_now()).to_json()
         rec["files"] = files
         tx.cat["tables"][info.name] = rec
@@ -224,18 +232,30 @@ class GeoParquetStore(Store):
                 tx.added.append(path)
                 tbl = fr.with_geo_metadata(fr.to_arrow(chunk, info.columns), chunk, info)
                 pq.write_table(tbl, path, compression="zstd")
-                entries.append({"path": str(path.relative_to(self.dir)), "partition": part, "rows": len(chunk)})
+                entries.append(
+                    {"path": str(path.relative_to(self.dir)), "partition": part, "rows": len(chunk)}
+                )
         return entries
 
-    def _read_files(self, files: Sequence[dict[str, Any]], info: TableInfo, columns: Sequence[str], expr: pc.Expression | None = None) -> pa.Table:
+    def _read_files(
+        self,
+        files: Sequence[dict[str, Any]],
+        info: TableInfo,
+        columns: Sequence[str],
+        expr: pc.Expression | None = None,
+    ) -> pa.Table:
         schema = fr.arrow_schema(info.columns)
         if not files:
             sub = pa.schema([schema.field(c) for c in columns])
             return sub.empty_table()
-        dataset = ds.dataset([str(self.dir / f["path"]) for f in files], schema=schema, format="parquet")
+        dataset = ds.dataset(
+            [str(self.dir / f["path"]) for f in files], schema=schema, format="parquet"
+        )
         return dataset.to_table(columns=list(columns), filter=expr)
 
-    def _frame_of(self, files: Sequence[dict[str, Any]], info: TableInfo, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    def _frame_of(
+        self, files: Sequence[dict[str, Any]], info: TableInfo, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         cols = list(columns or info.column_names)
         return fr.from_arrow(self._read_files(files, info, cols), info, cols)
 
@@ -254,7 +274,9 @@ class GeoParquetStore(Store):
         self._info_of(cat, table)
         return int(sum(f["rows"] for f in cat["tables"][table]["files"]))
 
-    def read(self, table: str, columns: Sequence[str] | None = None, filters: Filters | None = None) -> pd.DataFrame:
+    def read(
+        self, table: str, columns: Sequence[str] | None = None, filters: Filters | None = None
+    ) -> pd.DataFrame:
         for attempt in (0, 1):
             cat = self._current()
             info = self._info_of(cat, table)
@@ -274,7 +296,14 @@ class GeoParquetStore(Store):
         raise StoreError("unreachable")  # pragma: no cover
 
     # ---- writes ------------------------------------------------------------------------------
-    def write(self, table: str, df: pd.DataFrame, *, mode: WriteMode = "append", partition_by: Sequence[str] | None = None) -> int:
+    def write(
+        self,
+        table: str,
+        df: pd.DataFrame,
+        *,
+        mode: WriteMode = "append",
+        partition_by: Sequence[str] | None = None,
+    ) -> int:
         check_table_name(table)
         if mode not in ("append", "replace"):
             raise ValueError(f"mode must be 'append' or 'replace', not {mode!r}")
@@ -285,8 +314,14 @@ class GeoParquetStore(Store):
             if old is not None and mode == "append":
                 info, files, removed = old, list(entry["files"]), []
             else:
-                info = fr.new_info(table, self.zone, kinds, geom, partition_by=partition_by,
-                                 created=old.created_at if old else None)
+                info = fr.new_info(
+                    table,
+                    self.zone,
+                    kinds,
+                    geom,
+                    partition_by=partition_by,
+                    created=old.created_at if old else None,
+                )
                 files, removed = [], list(entry["files"]) if entry else []
             files += self._write_frame(frame, info, tx)
             self._put(tx, info, files, removed)
@@ -340,8 +375,15 @@ class GeoParquetStore(Store):
             info = fr.with_key(old, key)
             new_idx = fr.key_index(frame, key)
             files = list(entry["files"])
-            candidates = _prune(files, info, {c: frame[c].unique().tolist() for c in info.partition_columns if c in key}) \
-                if set(info.partition_columns) <= set(key) and info.partition_columns else files
+            candidates = (
+                _prune(
+                    files,
+                    info,
+                    {c: frame[c].unique().tolist() for c in info.partition_columns if c in key},
+                )
+                if set(info.partition_columns) <= set(key) and info.partition_columns
+                else files
+            )
             hits = []  # files holding at least one incoming key (a loop over files, not rows)
             for f in candidates:
                 fk = fr.key_index(self._frame_of([f], info, key), key)
@@ -355,7 +397,9 @@ class GeoParquetStore(Store):
                 raise StoreSchemaError(f"{table}: the stored rows repeat key {key}; cannot upsert")
             exists = new_idx.isin(old_idx)
             matched = frame[exists].reset_index(drop=True)
-            before = old_rows.iloc[old_idx.get_indexer(fr.key_index(matched, key))].reset_index(drop=True)
+            before = old_rows.iloc[old_idx.get_indexer(fr.key_index(matched, key))].reset_index(
+                drop=True
+            )
             changed = fr.rows_differ(matched, before, info.kinds)
             n = int((~exists).sum() + changed.sum())
             if n == 0:
@@ -369,7 +413,9 @@ class GeoParquetStore(Store):
                 if not (gone & in_file).any():
                     continue
                 removed.append(f)
-                rest += self._write_frame(old_rows[in_file & ~gone].reset_index(drop=True), info, tx)
+                rest += self._write_frame(
+                    old_rows[in_file & ~gone].reset_index(drop=True), info, tx
+                )
             incoming = pd.concat([frame[~exists], matched[changed]], ignore_index=True)
             new = self._write_frame(incoming, info, tx)
             ids = {id(f) for f in removed}
@@ -399,7 +445,9 @@ class GeoParquetStore(Store):
 
 
 # ---- pure helpers -----------------------------------------------------------------------------
-def _prune(files: Sequence[dict[str, Any]], info: TableInfo, flt: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _prune(
+    files: Sequence[dict[str, Any]], info: TableInfo, flt: Mapping[str, Any]
+) -> list[dict[str, Any]]:
     """Files that may hold rows matching ``flt``, judged from their partition values alone."""
     keep = list(files)
     for c, v in flt.items():

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import psycopg
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import sqlalchemy as sa
@@ -57,15 +58,32 @@ MIGRATIONS = HERE / "migrations"
 DEFAULT_BASE = "pingan"
 
 _SA_TYPES: dict[str, Any] = {
-    "bool": sa.Boolean, "boolean": sa.Boolean, "int64": sa.BigInteger, "uint64": sa.BigInteger,
-    "Int64": sa.BigInteger, "UInt64": sa.BigInteger, "float64": sa.Float(precision=53),
-    "timestamp": sa.TIMESTAMP(timezone=True), "date": sa.Date, "str": sa.Text, "string": sa.Text,
+    "bool": sa.Boolean,
+    "boolean": sa.Boolean,
+    "int64": sa.BigInteger,
+    "uint64": sa.BigInteger,
+    "Int64": sa.BigInteger,
+    "UInt64": sa.BigInteger,
+    "float64": sa.Float(precision=53),
+    "timestamp": sa.TIMESTAMP(timezone=True),
+    "date": sa.Date,
+    "str": sa.Text,
+    "string": sa.Text,
 }
 # What pyarrow's CSV reader should make of each kind as the SELECT of :func:`select_sql` emits it.
 _CSV_TYPES: dict[str, pa.DataType] = {
-    "geometry": pa.string(), "bool": pa.bool_(), "boolean": pa.bool_(), "int64": pa.int64(),
-    "uint64": pa.int64(), "Int64": pa.int64(), "UInt64": pa.int64(), "float64": pa.float64(),
-    "timestamp": pa.int64(), "date": pa.date32(), "str": pa.string(), "string": pa.string(),
+    "geometry": pa.string(),
+    "bool": pa.bool_(),
+    "boolean": pa.bool_(),
+    "int64": pa.int64(),
+    "uint64": pa.int64(),
+    "Int64": pa.int64(),
+    "UInt64": pa.int64(),
+    "float64": pa.float64(),
+    "timestamp": pa.int64(),
+    "date": pa.date32(),
+    "str": pa.string(),
+    "string": pa.string(),
 }
 
 _migrated: set[tuple[str, str]] = set()
@@ -77,7 +95,7 @@ def sqlalchemy_url(url: str) -> str:
     """``url`` with the ``postgresql+psycopg://`` driver SQLAlchemy needs."""
     for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     raise ValueError(f"not a PostgreSQL URL: {url.split('@')[-1]!r}")
 
 
@@ -150,14 +168,22 @@ def where_sql(info: TableInfo, flt: Mapping[str, Any]) -> sql.Composable:
         present = [x for x in vals if x is not None]
         alts = []
         if present:
-            alts.append(sql.SQL("{} IN ({})").format(sql.Identifier(c), sql.SQL(", ").join(_literal(k, x) for x in present)))
+            alts.append(
+                sql.SQL("{} IN ({})").format(
+                    sql.Identifier(c), sql.SQL(", ").join(_literal(k, x) for x in present)
+                )
+            )
         if len(present) < len(vals):
             alts.append(sql.SQL("{} IS NULL").format(sql.Identifier(c)))
-        conds.append(sql.SQL("({})").format(sql.SQL(" OR ").join(alts)) if alts else sql.SQL("FALSE"))
+        conds.append(
+            sql.SQL("({})").format(sql.SQL(" OR ").join(alts)) if alts else sql.SQL("FALSE")
+        )
     return sql.SQL(" WHERE ") + sql.SQL(" AND ").join(conds)
 
 
-def select_sql(info: TableInfo, schema: str, columns: Sequence[str], flt: Mapping[str, Any]) -> sql.Composable:
+def select_sql(
+    info: TableInfo, schema: str, columns: Sequence[str], flt: Mapping[str, Any]
+) -> sql.Composable:
     """``COPY (SELECT ...) TO STDOUT`` of ``columns`` in the CSV shape :data:`_CSV_TYPES` reads."""
     exprs = []
     for c in columns:
@@ -190,7 +216,11 @@ def upsert_sql(info: TableInfo, schema: str, stage: str) -> sql.Composable:
     diffs = []
     for c in rest:
         if info.kinds[c] == "geometry":
-            diffs.append(sql.SQL("ST_AsEWKB(t.{0}) IS DISTINCT FROM ST_AsEWKB(EXCLUDED.{0})").format(sql.Identifier(c)))
+            diffs.append(
+                sql.SQL("ST_AsEWKB(t.{0}) IS DISTINCT FROM ST_AsEWKB(EXCLUDED.{0})").format(
+                    sql.Identifier(c)
+                )
+            )
         else:
             diffs.append(sql.SQL("t.{0} IS DISTINCT FROM EXCLUDED.{0}").format(sql.Identifier(c)))
     return head + sql.SQL("DO UPDATE SET {} WHERE {}").format(sets, sql.SQL(" OR ").join(diffs))
@@ -237,9 +267,16 @@ def current_revision(url: str, schema: str | None = None) -> str | None:
     engine = _engine(url, pooled=False)
     try:
         with engine.connect() as conn:
-            if conn.execute(sa.text("select to_regclass(:t)"), {"t": f'"{base}".alembic_version'}).scalar() is None:
+            if (
+                conn.execute(
+                    sa.text("select to_regclass(:t)"), {"t": f'"{base}".alembic_version'}
+                ).scalar()
+                is None
+            ):
                 return None
-            return conn.exec_driver_sql(f'select version_num from "{base}".alembic_version').scalar()
+            return conn.exec_driver_sql(
+                f'select version_num from "{base}".alembic_version'
+            ).scalar()
     finally:
         engine.dispose()
 
@@ -255,7 +292,9 @@ def drop_store(url: str, schema: str | None = None) -> None:
         with engine.begin() as conn:
             for zone in ZONES:
                 conn.exec_driver_sql(f'drop schema if exists "{zone_schema(base, zone)}" cascade')
-            conn.exec_driver_sql(f'drop table if exists "{base}".store_tables, "{base}".alembic_version')
+            conn.exec_driver_sql(
+                f'drop table if exists "{base}".store_tables, "{base}".alembic_version'
+            )
     finally:
         engine.dispose()
     with _migrate_lock:
@@ -287,8 +326,13 @@ class PostGISStore(Store):
     backend = "postgis"
 
     def __init__(
-        self, url: str, zone: str = "analytic", *, schema: str | None = None,
-        batch_rows: int = 200_000, migrate_schema: bool = True,
+        self,
+        url: str,
+        zone: str = "analytic",
+        *,
+        schema: str | None = None,
+        batch_rows: int = 200_000,
+        migrate_schema: bool = True,
     ) -> None:
         self.url = url
         self.zone = check_zone(zone)
@@ -355,13 +399,23 @@ class PostGISStore(Store):
         if row is None:
             return None
         name, zone, cols, geom, key, part, created, updated = row
-        return TableInfo(name, zone, tuple((c, k) for c, k in cols), geom, tuple(key or ()),
-                         tuple(part or ()), created, updated)
+        return TableInfo(
+            name,
+            zone,
+            tuple((c, k) for c, k in cols),
+            geom,
+            tuple(key or ()),
+            tuple(part or ()),
+            created,
+            updated,
+        )
 
     def _must(self, conn: sa.Connection, table: str) -> TableInfo:
         info = self._info(conn, table)
         if info is None:
-            raise TableNotFoundError(f"no table {table!r} in zone {self.zone!r} (schema {self.schema})")
+            raise TableNotFoundError(
+                f"no table {table!r} in zone {self.zone!r} (schema {self.schema})"
+            )
         return info
 
     def _record(self, conn: sa.Connection, info: TableInfo) -> None:
@@ -372,10 +426,17 @@ class PostGISStore(Store):
             "key_columns = EXCLUDED.key_columns, partition_columns = EXCLUDED.partition_columns, "
             "updated_at = now()"
         ).format(self._catalogue())
-        self._raw(conn).execute(q, (
-            self.zone, info.name, json.dumps([list(c) for c in info.columns], ensure_ascii=False),
-            info.geometry_column, list(info.key_columns), list(info.partition_columns),
-        ))
+        self._raw(conn).execute(
+            q,
+            (
+                self.zone,
+                info.name,
+                json.dumps([list(c) for c in info.columns], ensure_ascii=False),
+                info.geometry_column,
+                list(info.key_columns),
+                list(info.partition_columns),
+            ),
+        )
 
     def _create_and_load(self, conn: sa.Connection, info: TableInfo, frame: pd.DataFrame) -> None:
         """Create the table, COPY ``frame`` in, then build its indexes (a bulk index build is
@@ -390,13 +451,18 @@ class PostGISStore(Store):
         self._record(conn, info)
 
     def _drop_table(self, conn: sa.Connection, table: str) -> None:
-        self._raw(conn).execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(sql.Identifier(self.schema, table)))
         self._raw(conn).execute(
-            sql.SQL("DELETE FROM {} WHERE zone = %s AND table_name = %s").format(self._catalogue()), (self.zone, table)
+            sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(sql.Identifier(self.schema, table))
+        )
+        self._raw(conn).execute(
+            sql.SQL("DELETE FROM {} WHERE zone = %s AND table_name = %s").format(self._catalogue()),
+            (self.zone, table),
         )
 
     # ---- data paths ----------------------------------------------------------------------
-    def _copy_in(self, conn: sa.Connection, frame: pd.DataFrame, info: TableInfo, target: sql.Composable) -> None:
+    def _copy_in(
+        self, conn: sa.Connection, frame: pd.DataFrame, info: TableInfo, target: sql.Composable
+    ) -> None:
         """Stream ``frame`` into ``target`` with ``COPY ... FROM STDIN (FORMAT csv)``, chunk by chunk."""
         if len(frame) == 0:
             return
@@ -405,14 +471,21 @@ class PostGISStore(Store):
         opts = pacsv.WriteOptions(include_header=False)
         with self._raw(conn).cursor() as cur, cur.copy(stmt) as cp:
             for start in range(0, len(frame), self.batch_rows):
-                tbl = fr.to_arrow(frame.iloc[start : start + self.batch_rows], info.columns, "postgis")
+                tbl = fr.to_arrow(
+                    frame.iloc[start : start + self.batch_rows], info.columns, "postgis"
+                )
                 buf = io.BytesIO()
                 pacsv.write_csv(tbl, buf, opts)
                 cp.write(buf.getbuffer())
 
-    def _copy_out(self, conn: sa.Connection, info: TableInfo, columns: Sequence[str], flt: Mapping[str, Any]) -> pa.Table:
+    def _copy_out(
+        self, conn: sa.Connection, info: TableInfo, columns: Sequence[str], flt: Mapping[str, Any]
+    ) -> pa.Table:
         buf = io.BytesIO()
-        with self._raw(conn).cursor() as cur, cur.copy(select_sql(info, self.schema, columns, flt)) as cp:
+        with (
+            self._raw(conn).cursor() as cur,
+            cur.copy(select_sql(info, self.schema, columns, flt)) as cp,
+        ):
             for chunk in cp:
                 buf.write(chunk)
         types = {c: _CSV_TYPES[info.kinds[c]] for c in columns}
@@ -424,13 +497,19 @@ class PostGISStore(Store):
             read_options=pacsv.ReadOptions(column_names=list(columns), block_size=1 << 24),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
-                column_types=types, null_values=[""], strings_can_be_null=True,
-                quoted_strings_can_be_null=False, true_values=["t"], false_values=["f"],
+                column_types=types,
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=False,
+                true_values=["t"],
+                false_values=["f"],
             ),
         )
 
     # ---- reads ---------------------------------------------------------------------------
-    def read(self, table: str, columns: Sequence[str] | None = None, filters: Filters | None = None) -> pd.DataFrame:
+    def read(
+        self, table: str, columns: Sequence[str] | None = None, filters: Filters | None = None
+    ) -> pd.DataFrame:
         with self._conn() as conn:
             info = self._must(conn, table)
             cols = check_columns(info, columns)
@@ -444,7 +523,9 @@ class PostGISStore(Store):
 
     def tables(self) -> list[str]:
         with self._conn() as conn:
-            q = sql.SQL("SELECT table_name FROM {} WHERE zone = %s ORDER BY 1").format(self._catalogue())
+            q = sql.SQL("SELECT table_name FROM {} WHERE zone = %s ORDER BY 1").format(
+                self._catalogue()
+            )
             return [r[0] for r in self._raw(conn).execute(q, (self.zone,)).fetchall()]
 
     def exists(self, table: str) -> bool:
@@ -458,7 +539,14 @@ class PostGISStore(Store):
             return int(self._raw(conn).execute(q).fetchone()[0])
 
     # ---- writes --------------------------------------------------------------------------
-    def write(self, table: str, df: pd.DataFrame, *, mode: WriteMode = "append", partition_by: Sequence[str] | None = None) -> int:
+    def write(
+        self,
+        table: str,
+        df: pd.DataFrame,
+        *,
+        mode: WriteMode = "append",
+        partition_by: Sequence[str] | None = None,
+    ) -> int:
         check_table_name(table)
         if mode not in ("append", "replace"):
             raise ValueError(f"mode must be 'append' or 'replace', not {mode!r}")
@@ -490,7 +578,8 @@ class PostGISStore(Store):
                 self._create_and_load(conn, info, frame)
             else:
                 self._raw(conn).execute(
-                    sql.SQL("DELETE FROM {}").format(sql.Identifier(self.schema, table)) + where_sql(info, partition)
+                    sql.SQL("DELETE FROM {}").format(sql.Identifier(self.schema, table))
+                    + where_sql(info, partition)
                 )
                 self._copy_in(conn, frame, info, sql.Identifier(self.schema, table))
                 self._record(conn, info)
@@ -514,17 +603,24 @@ class PostGISStore(Store):
             if info != old:  # first upsert on a table written before: add the unique key index
                 try:
                     with raw.transaction():
-                        raw.execute(sql.SQL("CREATE UNIQUE INDEX {} ON {} ({})").format(
-                            sql.Identifier(_ident(table, "key")), sql.Identifier(self.schema, table),
-                            sql.SQL(", ").join(sql.Identifier(c) for c in key)))
-                except Exception as e:  # duplicates already stored
+                        raw.execute(
+                            sql.SQL("CREATE UNIQUE INDEX {} ON {} ({})").format(
+                                sql.Identifier(_ident(table, "key")),
+                                sql.Identifier(self.schema, table),
+                                sql.SQL(", ").join(sql.Identifier(c) for c in key),
+                            )
+                        )
+                except psycopg.errors.Error as e:  # duplicates already stored
                     raise StoreSchemaError(f"{table}: cannot make {key} a key: {e}") from None
                 self._record(conn, info)
             if len(frame) == 0:
                 return 0
             stage = f"_stage_{uuid.uuid4().hex[:12]}"
-            raw.execute(sql.SQL("CREATE TEMP TABLE {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP").format(
-                sql.Identifier(stage), sql.Identifier(self.schema, table)))
+            raw.execute(
+                sql.SQL("CREATE TEMP TABLE {} (LIKE {} INCLUDING DEFAULTS) ON COMMIT DROP").format(
+                    sql.Identifier(stage), sql.Identifier(self.schema, table)
+                )
+            )
             self._copy_in(conn, frame, info, sql.Identifier(stage))
             n = raw.execute(upsert_sql(info, self.schema, stage)).rowcount
             raw.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(stage)))

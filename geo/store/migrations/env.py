@@ -22,7 +22,9 @@ config = context.config
 
 def _run(conn: sa.Connection, base: str) -> None:
     # One migrator at a time per base schema (several processes may open the store at once).
-    conn.execute(sa.text("select pg_advisory_xact_lock(hashtext(:k))"), {"k": f"pingan-store:{base}"})
+    conn.execute(
+        sa.text("select pg_advisory_xact_lock(hashtext(:k))"), {"k": f"pingan-store:{base}"}
+    )
     conn.exec_driver_sql(f'create schema if not exists "{base}"')
     context.configure(connection=conn, version_table_schema=base, transactional_ddl=True)
     with context.begin_transaction():

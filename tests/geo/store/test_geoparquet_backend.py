@@ -15,7 +15,8 @@ def test_files_are_standard_geoparquet_in_hive_folders(tmp_path) -> None:
     store = open_store(tmp_path / "wh")
     gdf = gpd.GeoDataFrame(
         {"feed": ["calls_110", "fire_119"], "name": ["益阳市赫山区龙岭街道", "资阳区"]},
-        geometry=[Point(112.35, 28.55), Point(112.36, 28.56)], crs=4326,
+        geometry=[Point(112.35, 28.55), Point(112.36, 28.56)],
+        crs=4326,
     )
     store.write("events", gdf, partition_by=["feed"])
     files = sorted((tmp_path / "wh" / "analytic" / "events").rglob("*.parquet"))

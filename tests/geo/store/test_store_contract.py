@@ -77,7 +77,9 @@ def _assert_same(a: pd.DataFrame, b: pd.DataFrame, by: str) -> None:
         if isinstance(a[c].dtype, gpd.array.GeometryDtype):
             na = a[c].isna().to_numpy()
             assert (na == b[c].isna().to_numpy()).all()
-            assert shapely.equals_exact(np.asarray(a[c].values)[~na], np.asarray(b[c].values)[~na], 1e-12).all()
+            assert shapely.equals_exact(
+                np.asarray(a[c].values)[~na], np.asarray(b[c].values)[~na], 1e-12
+            ).all()
         else:
             pd.testing.assert_series_equal(a[c], b[c], check_names=True)
 
@@ -91,12 +93,16 @@ def test_geometry_and_crs_round_trip(store) -> None:
     assert back.crs.to_epsg() == 4326 and back.geometry.name == "geometry"
     back = _sorted(back, "id")
     assert back.geometry.isna().tolist() == [False, False, False, True]
-    assert shapely.equals_exact(np.asarray(back.geometry.values[:3]), np.asarray(places.geometry.values[:3]), 0).all()
+    assert shapely.equals_exact(
+        np.asarray(back.geometry.values[:3]), np.asarray(places.geometry.values[:3]), 0
+    ).all()
     assert back.geom_type.tolist()[:3] == ["Point", "Polygon", "MultiPolygon"]
 
 
 def test_other_crs_is_reprojected_and_missing_crs_rejected(store) -> None:
-    pts = gpd.GeoDataFrame({"id": [1, 2]}, geometry=[Point(112.355, 28.553), Point(112.5, 28.6)], crs=4326)
+    pts = gpd.GeoDataFrame(
+        {"id": [1, 2]}, geometry=[Point(112.355, 28.553), Point(112.5, 28.6)], crs=4326
+    )
     store.write("pts", pts.to_crs(3857))
     back = _sorted(store.read("pts"), "id")
     assert back.crs.to_epsg() == 4326
@@ -108,7 +114,9 @@ def test_other_crs_is_reprojected_and_missing_crs_rejected(store) -> None:
 
 
 def test_dtypes_round_trip(store) -> None:
-    shanghai = pd.to_datetime(["2026-10-03 14:05:00.123456", None, "2026-01-01 00:00:00.000000"]).tz_localize("Asia/Shanghai")
+    shanghai = pd.to_datetime(
+        ["2026-10-03 14:05:00.123456", None, "2026-01-01 00:00:00.000000"]
+    ).tz_localize("Asia/Shanghai")
     df = pd.DataFrame(
         {
             "i": np.array([1, -2, 2**62], dtype=np.int64),
@@ -131,9 +139,19 @@ def test_dtypes_round_trip(store) -> None:
     exp = _sorted(df, "i")
     assert isinstance(back, pd.DataFrame) and not isinstance(back, gpd.GeoDataFrame)
     assert back.dtypes.astype(str).to_dict() == {
-        "i": "int64", "i32": "int64", "f": "float64", "b": "bool", "s": "object", "ss": "string",
-        "ni": "Int64", "nb": "boolean", "ts": "datetime64[ns, UTC]", "utc": "datetime64[ns, UTC]",
-        "cat": "object", "h3_9": "uint64", "day": "object",
+        "i": "int64",
+        "i32": "int64",
+        "f": "float64",
+        "b": "bool",
+        "s": "object",
+        "ss": "string",
+        "ni": "Int64",
+        "nb": "boolean",
+        "ts": "datetime64[ns, UTC]",
+        "utc": "datetime64[ns, UTC]",
+        "cat": "object",
+        "h3_9": "uint64",
+        "day": "object",
     }
     assert back["i"].tolist() == exp["i"].tolist()
     assert back["i32"].tolist() == exp["i32"].tolist()
@@ -144,9 +162,15 @@ def test_dtypes_round_trip(store) -> None:
     pd.testing.assert_series_equal(back["ni"], exp["ni"])
     pd.testing.assert_series_equal(back["nb"], exp["nb"])
     # Same instants, returned in UTC (microsecond precision), NaT stays NaT.
-    pd.testing.assert_series_equal(back["ts"], exp["ts"].dt.tz_convert("UTC").astype("datetime64[ns, UTC]"))
-    assert back.loc[back.i == 1, "ts"].item() == pd.Timestamp("2026-10-03 06:05:00.123456", tz="UTC")
-    assert back["cat"].tolist() == exp["cat"].astype(object).where(exp["cat"].notna(), None).tolist()
+    pd.testing.assert_series_equal(
+        back["ts"], exp["ts"].dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+    )
+    assert back.loc[back.i == 1, "ts"].item() == pd.Timestamp(
+        "2026-10-03 06:05:00.123456", tz="UTC"
+    )
+    assert (
+        back["cat"].tolist() == exp["cat"].astype(object).where(exp["cat"].notna(), None).tolist()
+    )
     assert back["h3_9"].tolist() == exp["h3_9"].tolist()
     assert back["day"].tolist() == exp["day"].tolist()
 
@@ -162,11 +186,16 @@ def test_chinese_text_and_awkward_strings(store) -> None:
 
 
 def test_nulls_in_every_kind_and_all_null_batches(store) -> None:
-    first = pd.DataFrame({"k": [1], "n": pd.array([None], dtype="Int64"), "s": [None], "x": [np.nan]})
+    first = pd.DataFrame(
+        {"k": [1], "n": pd.array([None], dtype="Int64"), "s": [None], "x": [np.nan]}
+    )
     store.write("nulls", first)
     assert store.info("nulls").kinds == {"k": "int64", "n": "Int64", "s": "str", "x": "float64"}
     # A later batch whose text column is all NULL, or whose Int64 column has values: same table.
-    store.write("nulls", pd.DataFrame({"k": [2], "n": pd.array([5], dtype="Int64"), "s": ["有"], "x": [1.0]}))
+    store.write(
+        "nulls",
+        pd.DataFrame({"k": [2], "n": pd.array([5], dtype="Int64"), "s": ["有"], "x": [1.0]}),
+    )
     store.write("nulls", pd.DataFrame({"k": [3], "n": [None], "s": [None], "x": [None]}))
     back = _sorted(store.read("nulls"), "k")
     assert back["n"].tolist() == [pd.NA, 5, pd.NA]
@@ -218,12 +247,19 @@ def test_upsert_duplicates_last_wins_and_bad_keys(store) -> None:
     assert store.upsert("kv", df, key=["k"]) == 2
     assert _sorted(store.read("kv"), "k")["v"].tolist() == ["new", "x"]
     with pytest.raises(StoreSchemaError, match="NULL"):
-        store.upsert("kv", pd.DataFrame({"k": pd.array([None], dtype="Int64"), "v": ["y"]}), key=["k"])
+        store.upsert(
+            "kv", pd.DataFrame({"k": pd.array([None], dtype="Int64"), "v": ["y"]}), key=["k"]
+        )
     with pytest.raises(StoreSchemaError, match="key"):
         store.upsert("kv", pd.DataFrame({"k": [3], "v": ["y"]}), key=["v"])
     # composite key on a table first written without one
     store.write("ck", pd.DataFrame({"a": [1, 1], "b": ["x", "y"], "v": [1.0, 2.0]}))
-    assert store.upsert("ck", pd.DataFrame({"a": [1, 2], "b": ["y", "y"], "v": [5.0, 6.0]}), key=["a", "b"]) == 2
+    assert (
+        store.upsert(
+            "ck", pd.DataFrame({"a": [1, 2], "b": ["y", "y"], "v": [5.0, 6.0]}), key=["a", "b"]
+        )
+        == 2
+    )
     got = _sorted(store.read("ck"), "v")
     assert got[["a", "b", "v"]].values.tolist() == [[1, "x", 1.0], [1, "y", 5.0], [2, "y", 6.0]]
 
@@ -276,16 +312,19 @@ def test_transaction_all_or_nothing(store) -> None:
     ev = _events()
     store.write("events", ev, partition_by=["feed"])
     before = store.read("events")
-    with pytest.raises(RuntimeError, match="boom"):
-        with store.transaction() as tx:
-            tx.replace_partition("events", ev[ev.feed == "fire_119"].assign(score=0.0), {"feed": "fire_119"})
-            tx.write("log", pd.DataFrame({"msg": ["写入"]}))
-            assert tx.count("log") == 1  # the block sees its own writes
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError, match="boom"), store.transaction() as tx:
+        tx.replace_partition(
+            "events", ev[ev.feed == "fire_119"].assign(score=0.0), {"feed": "fire_119"}
+        )
+        tx.write("log", pd.DataFrame({"msg": ["写入"]}))
+        assert tx.count("log") == 1  # the block sees its own writes
+        raise RuntimeError("boom")
     assert not store.exists("log")
     _assert_same(store.read("events"), before, "event_id")
     with store.transaction() as tx:
-        tx.replace_partition("events", ev[ev.feed == "fire_119"].assign(score=0.0), {"feed": "fire_119"})
+        tx.replace_partition(
+            "events", ev[ev.feed == "fire_119"].assign(score=0.0), {"feed": "fire_119"}
+        )
         tx.write("log", pd.DataFrame({"msg": ["写入"]}))
         tx.upsert("kv", pd.DataFrame({"k": [1], "v": [2]}), key=["k"])
     assert store.read("log")["msg"].tolist() == ["写入"]
@@ -298,14 +337,20 @@ def test_read_with_filters_and_columns(store) -> None:
     ev = _events()
     ev.loc[5, "note"] = None
     store.write("events", ev, partition_by=["feed"])
-    ids = lambda df: sorted(df["event_id"].tolist())  # noqa: E731
+    ids = lambda df: sorted(df["event_id"].tolist())
     assert ids(store.read("events", filters={"feed": "fire_119"})) == [4, 5]
-    assert ids(store.read("events", filters={"feed": "calls_110", "period": "2026-10"})) == [1, 2, 6]
+    assert ids(store.read("events", filters={"feed": "calls_110", "period": "2026-10"})) == [
+        1,
+        2,
+        6,
+    ]
     assert ids(store.read("events", filters={"event_id": [1, 3, 99]})) == [1, 3]
     assert ids(store.read("events", filters={"note": None})) == [6]
     assert ids(store.read("events", filters={"note": [YIYANG, None]})) == [1, 6]
     assert ids(store.read("events", filters={"h3_9": [np.uint64(617700169958293505)]})) == [3]
-    assert ids(store.read("events", filters={"at": pd.Timestamp("2026-10-03 07:05", tz="UTC")})) == [2]
+    assert ids(
+        store.read("events", filters={"at": pd.Timestamp("2026-10-03 07:05", tz="UTC")})
+    ) == [2]
     assert ids(store.read("events", filters={"event_id": []})) == []
     plain = store.read("events", columns=["event_id", "score"], filters={"feed": "fire_119"})
     assert type(plain) is pd.DataFrame and list(plain.columns) == ["event_id", "score"]

@@ -31,8 +31,12 @@ def upgrade(base_schema: str = "pingan") -> None:
         sa.Column("geometry_column", sa.Text),
         sa.Column("key_columns", pg.ARRAY(sa.Text), nullable=False, server_default="{}"),
         sa.Column("partition_columns", pg.ARRAY(sa.Text), nullable=False, server_default="{}"),
-        sa.Column("created_at", sa.TIMESTAMP(timezone=True), nullable=False, server_default=sa.func.now()),
-        sa.Column("updated_at", sa.TIMESTAMP(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column(
+            "created_at", sa.TIMESTAMP(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
+        sa.Column(
+            "updated_at", sa.TIMESTAMP(timezone=True), nullable=False, server_default=sa.func.now()
+        ),
         sa.PrimaryKeyConstraint("zone", "table_name"),
         sa.CheckConstraint("zone in ('analytic', 'raw')", name="store_tables_zone"),
         schema=base_schema,
