@@ -15,6 +15,7 @@ colour, value (event: the score; points: points in the window), reasons (中文)
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -149,12 +150,24 @@ def points_warnings(model: RuleModel, scored: pd.DataFrame, as_of: pd.Timestamp 
 
 
 def warnings_table(
-    scored_models: Iterable[tuple[RuleModel, pd.DataFrame]], as_of: pd.Timestamp | None = None
+    scored_models: Iterable[tuple[RuleModel, pd.DataFrame]],
+    as_of: pd.Timestamp | None = None,
+    events: Literal["latest", "all"] = "latest",
 ) -> pd.DataFrame:
-    """Event and points warnings of several models in one frame (:data:`WARNING_COLUMNS`)."""
+    """Event and points warnings of several models in one frame (:data:`WARNING_COLUMNS`).
+
+    Points warnings are taken over each model's window up to ``as_of`` (default: the model's
+    latest period). Event warnings: those of the period ``as_of`` (or the latest period) when
+    ``events="latest"``, of every period given when ``"all"``.
+    """
     parts = []
     for model, scored in scored_models:
-        parts.append(event_warnings(model, scored))
+        ev = scored
+        if events == "latest" and not scored.empty and "period_start" in scored.columns:
+            ps = pd.to_datetime(scored["period_start"])
+            end = ps.max() if as_of is None else pd.Timestamp(as_of)
+            ev = scored[(ps == end).to_numpy()]
+        parts.append(event_warnings(model, ev))
         parts.append(points_warnings(model, scored, as_of))
     parts = [p for p in parts if not p.empty]
     if not parts:

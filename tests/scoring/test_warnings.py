@@ -92,7 +92,11 @@ def test_warnings_table_concatenates_models() -> None:
     m = parse_model(MODEL)
     t = warnings_table([(m, scored())])
     assert list(t.columns) == list(WARNING_COLUMNS)
-    assert (t["kind"] == "event").sum() == 2 and (t["kind"] == "points").sum() == 2
+    # events of the latest period only (cell 3), points over the window (cells 2 and 3)
+    assert list(t.loc[t["kind"] == "event", "h3"]) == [3] and (t["kind"] == "points").sum() == 2
+    assert (warnings_table([(m, scored())], events="all")["kind"] == "event").sum() == 2
+    early = warnings_table([(m, scored())], as_of=WEEKS[0])
+    assert list(early.loc[early["kind"] == "event", "h3"]) == [2]
     assert t["h3"].dtype == np.int64
     no_pw = parse_model({**MODEL, "points_warning": None})
     assert points_warnings(no_pw, scored()).empty
