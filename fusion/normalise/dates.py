@@ -43,7 +43,7 @@ def _from_numbers(x: np.ndarray) -> pd.Series:
     x = np.asarray(x, dtype=np.float64)
     out = pd.Series(pd.NaT, index=range(len(x)), dtype="datetime64[ns, UTC]")
     with np.errstate(invalid="ignore"):
-        ms = (x >= 1e11) & (x < 1e13)
+        ms = ((x >= 1e11) & (x < 1e13)) | ((x <= -1e8) & (x > -2.3e12))  # negative: births before 1970
         sec = (x >= 1e8) & (x < 1e11) & ~((x >= 1.9e7) & (x < 2.2e7))
         compact14 = (x >= 1.9e13) & (x < 2.2e13)
         compact8 = (x >= 1.9e7) & (x < 2.2e7)
@@ -93,6 +93,8 @@ def _from_text(t: pd.Series) -> pd.Series:
                 "second": m["S"].fillna("0").astype(int),
             })
             wall = pd.to_datetime(parts, errors="coerce") + pd.to_timedelta(frac.to_numpy(), unit="ns")
+            clock_ok = (parts["hour"] <= 23) & (parts["minute"] <= 59) & (parts["second"] <= 59)
+            wall = wall.where(clock_ok.to_numpy())
             tz = m["tz"]
             local = tz.isna().to_numpy()
             res = pd.Series(pd.NaT, index=m.index, dtype="datetime64[ns, UTC]")
