@@ -16,7 +16,7 @@ import pandas as pd
 
 from data_contracts.vocab import DELIVERY_PLATFORMS, VEHICLE_CLASSES, VIOLATION_TYPES
 
-__all__ = ["code_of", "canonical_cameras", "canonical_audits", "canonical_audit_clips",
+__all__ = ["code_of", "enrich_cameras", "canonical_cameras", "canonical_audits", "canonical_audit_clips",
            "detections_select_sql", "UNKNOWN"]
 
 UNKNOWN = "unknown"
@@ -129,4 +129,50 @@ def canonical_audit_clips(clips: pd.DataFrame | None) -> pd.DataFrame | None:
     c["camera_id"] = c["camera_id"].astype(str)
     for col in ("reviewed_passes", "found_count", "missed_count"):
         c[col] = pd.to_numeric(c.get(col, 0), errors="coerce").fillna(0).astype(np.int64)
+    return c
+
+
+def enrich_cameras(
+    cameras: pd.DataFrame,
+    grids: pd.DataFrame | None = None,
+    counties: pd.DataFrame | None = None,
+    roads: pd.DataFrame | None = None,
+    *,
+    max_road_distance_m: float = 150.0,
+) -> pd.DataFrame:
+    """Fill township_code (from grid polygons with a township_code), county_adcode (from
+    county polygons with an ``adcode``) and road_id / road_name (nearest road centreline
+    within ``max_road_distance_m``) for cameras that lack them. All inputs WGS-84
+    GeoDataFrames; existing non-null values are kept."""
+    import geopandas as gpd
+
+    from geo.admin import assign_areas
+
+    c = cameras.copy()
+    lon, lat = c["lon"].to_numpy(float), c["lat"].to_numpy(float)
+    if grids is not None and len(grids) and "township_code" in grids:
+        tw = assign_areas(lon, lat, gpd.GeoDataFrame(grids, crs=4326), "township_code")
+        c["township_code"] = c["township_code"].where(c["township_code"].notna(), tw) \
+            if "township_code" in c else tw
+    if counties is not None and len(counties):
+        co = assign_areas(lon, lat, gpd.GeoDataFrame(counties, crs=4326), "adcode")
+        c["county_adcode"] = c["county_adcode"].where(c["county_adcode"].notna(), co) \
+            if "county_adcode" in c else co
+    if roads is not None and len(roads) and "road_id" in roads:
+        need = c["road_id"].isna() if "road_id" in c else pd.Series(True, index=c.index)
+        if need.any():
+            r = gpd.GeoDataFrame(roads[["road_id", "name", "geometry"]], crs=4326)
+            pts = gpd.GeoDataFrame(c.loc[need, []], geometry=gpd.points_from_xy(
+                lon[need.to_numpy()], lat[need.to_numpy()]), crs=4326)
+            utm = pts.estimate_utm_crs()
+            j = gpd.sjoin_nearest(pts.to_crs(utm), r.to_crs(utm), how="left",
+                                  max_distance=max_road_distance_m)
+            j = j[~j.index.duplicated()]
+            if "road_id" not in c:
+                c["road_id"] = None
+            if "road_name" not in c:
+                c["road_name"] = None
+            c.loc[need, "road_id"] = j["road_id"].to_numpy()
+            c.loc[need, "road_name"] = c.loc[need, "road_name"].where(
+                c.loc[need, "road_name"].notna(), j["name"].to_numpy())
     return c
