@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from data_contracts.vocab import DELIVERY_PLATFORMS, VEHICLE_CLASSES, VIOLATION_TYPES
-from synth.render._base import RenderContext
+from synth.render._base import RenderContext, feed_rng
 from synth.render._format import format_datetimes
 from synth.specs import FEEDS, FeedSpec
 from synth.writers import write_parquet
@@ -66,6 +66,20 @@ def _detections(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _collect_audit(ctx: RenderContext, df: pd.DataFrame, day: str) -> None:
+    """Draw the manual-review sample (detection_audit) from the detections actually written:
+    0.2 % of each day's flagged detections (at least 20), true label = review result."""
+    flagged = df[df["detected_violation"] != "none"]
+    if len(flagged) == 0:
+        return
+    rng = feed_rng(ctx.seed, "detection_audit", day)
+    k = min(len(flagged), max(20, int(0.002 * len(flagged))))
+    take = np.sort(rng.choice(len(flagged), k, replace=False))
+    pool = ctx._cache.setdefault("audit_pool", [])
+    pool.append(flagged.iloc[take][["detection_id", "camera_id", "detected_violation",
+                                    "true_violation"]])
+
+
 def _iterators(ctx: RenderContext) -> dict[str, Callable[[], Iterator[pd.DataFrame]]]:
     w = ctx.world
     return {
@@ -102,6 +116,7 @@ def render_stream(ctx: RenderContext, feed_id: str, out: Path,
                                 "detected_violation", "vehicle_class", "is_delivery",
                                 "platform") if c in df]
             t = df[keep].copy()
+            _collect_audit(ctx, df, day)
             t.insert(0, "row_number", range(1, len(t) + 1))
             write_parquet(truth_dir / name, t)
             df = _detections(df)
@@ -128,8 +143,8 @@ def render_stream(ctx: RenderContext, feed_id: str, out: Path,
         for d in sorted(pending):
             if d < max(pending):
                 flush(d)
-        if max_days is not None and len(days_seen) >= max_days and day.max() > days_seen[-1]:
-            break  # the iterator yields days in order: nothing more to write
+        if max_days is not None and len(days_seen) >= max_days:
+            break  # the iterators yield one day per chunk, in order: nothing more to write
     for d in sorted(pending):
         flush(d)
     return files

@@ -30,9 +30,15 @@ def _vio_zh(v: pd.Series) -> np.ndarray:
 
 
 def detection_audit(ctx: RenderContext) -> pd.DataFrame:
-    n = int(ctx.world.params.get("audit_n", 0) or 0) or max(50, int(2000 * ctx.world.params.get(
-        "scale", 0.05)))
-    a = ctx.world.audit_sample(n).sort_values("detection_id", kind="stable")
+    """Review sample of the detections rendered in this run (collected by the stream writer);
+    ``World.audit_sample`` when the detections stream was not rendered."""
+    pool = ctx._cache.get("audit_pool")
+    if pool:
+        a = pd.concat(pool, ignore_index=True)
+    else:
+        n = max(50, int(2000 * float(ctx.world.params.get("scale", 0.05))))
+        a = ctx.world.audit_sample(n)
+    a = a.sort_values("detection_id", kind="stable")
     df = pd.DataFrame({
         "detection_id": a["detection_id"].to_numpy(), "camera_id": a["camera_id"].to_numpy(),
         "detected_violation": _vio_zh(a["detected_violation"]),
