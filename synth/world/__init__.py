@@ -114,7 +114,7 @@ class World:
         """All flows materialised (use :meth:`iter_ebike_flow` at large scales)."""
         return pd.concat(self.iter_ebike_flow(chunk_days=7), ignore_index=True)
 
-    def _ebike_pools(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Series]:
+    def _ebike_pools(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Series, np.ndarray]:
         if not hasattr(self, "_pools"):
             v = self.vehicles.reset_index(drop=True)
             eb = (v["kind"] == "ebike").to_numpy()
@@ -123,13 +123,14 @@ class World:
             deliv = eb & pd.notna(plat)
             plates = pd.Series(v["plate"].to_numpy(), index=v["vehicle_id"].to_numpy())
             self._pools = (np.flatnonzero(eb & ~deliv), np.flatnonzero(deliv),
-                           np.where(pd.notna(plat), plat, None), plates)
+                           np.where(pd.notna(plat), plat, None), plates,
+                           _eb.mask_plates(plates.to_numpy()))
         return self._pools
 
     def iter_ebike_detections(self, chunk_days: int = 1,
                               days: list[int] | None = None) -> Iterator[pd.DataFrame]:
         """Per-day chunks of detections (see module NOTE). Deterministic per day."""
-        ordp, delp, plat, plates = self._ebike_pools()
+        ordp, delp, plat, plates, masked = self._ebike_pools()
         seq = [days] if days is not None else _eb.iter_days(self.params["start"],
                                                             self.params["days"], chunk_days)
         for ds in seq:
@@ -137,7 +138,7 @@ class World:
             for d in ds:  # loop over days
                 flow, rng = self._day_flow(d)
                 parts.append(_eb.detections_for_day(self._camera_rates, flow, d, ordp, delp,
-                                                    plat, plates, rng))
+                                                    plat, plates, rng, masked))
             yield pd.concat(parts, ignore_index=True)
 
     def audit_sample(self, n: int) -> pd.DataFrame:

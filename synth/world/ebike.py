@@ -130,7 +130,9 @@ def flow_for_day(cr: pd.DataFrame, outages: pd.DataFrame, cal_row: pd.Series,
     n_moto[down] = 0
     return pd.DataFrame({
         "camera_id": np.repeat(cr["camera_id"].to_numpy(), 96),
-        "interval_start": np.tile(starts, n),
+        "interval_start": pd.DatetimeIndex(np.tile(starts.tz_convert("UTC").tz_localize(None)
+                                                   .as_unit("ns").asi8, n)).tz_localize(
+            "UTC").tz_convert("Asia/Shanghai"),
         "n_ebike": (n_o + n_d).ravel(), "n_tricycle": n_tri.ravel(),
         "n_motorcycle": n_moto.ravel(), "_n_ord": n_o.ravel(), "_n_del": n_d.ravel(),
     })
@@ -160,8 +162,11 @@ def _down_mask(cam_ids: np.ndarray, starts: pd.DatetimeIndex,
 def detections_for_day(cr: pd.DataFrame, flow: pd.DataFrame, day_index: int,
                        vehicles_ord: np.ndarray, vehicles_del: np.ndarray,
                        rider_platform: np.ndarray, plates: pd.Series,
-                       rng: np.random.Generator) -> pd.DataFrame:
+                       rng: np.random.Generator,
+                       plates_masked: np.ndarray | None = None) -> pd.DataFrame:
     """Violation rows (true and/or detected) for one day's flow."""
+    if plates_masked is None:
+        plates_masked = mask_plates(plates.to_numpy())
     n_cam = len(cr)
     q = np.tile(np.arange(96), n_cam)
     cam_i = np.repeat(np.arange(n_cam), 96)
@@ -215,12 +220,8 @@ def detections_for_day(cr: pd.DataFrame, flow: pd.DataFrame, day_index: int,
     vclass = np.where(rng.random(n) < 0.9, "ebike", np.where(rng.random(n) < 0.5, "tricycle",
                                                                "motorcycle"))
     vclass = np.where(deliv, "ebike", vclass)
-    pl = plates.to_numpy()[vi]
     readable = rng.random(n) < 0.55
-    masked = np.char.add(np.char.add(np.array([s[:5] for s in pl.tolist()], dtype=object
-                                              ).astype(str), "**"),
-                         np.array([s[-2:] for s in pl.tolist()], dtype=object).astype(str)) \
-        if n else np.array([], dtype=str)
+    masked = plates_masked[np.maximum(vi, 0)]
     did = seq_ids(f"D{day_index:04d}", n, 8, first=0)
     return pd.DataFrame({
         "detection_id": did, "camera_id": cr["camera_id"].to_numpy()[ci], "ts": d["ts"],
@@ -231,6 +232,12 @@ def detections_for_day(cr: pd.DataFrame, flow: pd.DataFrame, day_index: int,
         "snapshot_ref": np.char.add(np.char.add("snap/", did), ".jpg"),
         "vehicle_id": np.where(vi >= 0, plates.index.to_numpy()[vi], None),
     })
+
+
+def mask_plates(plates: np.ndarray) -> np.ndarray:
+    """'益阳A123456' → '益阳A12**56' (what a snapshot OCR gives: head and tail)."""
+    s = pd.Series(plates, dtype=object).astype(str)
+    return (s.str[:5] + "**" + s.str[-2:]).to_numpy(dtype=object)
 
 
 def true_rates_table(cr: pd.DataFrame) -> pd.DataFrame:

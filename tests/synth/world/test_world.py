@@ -181,7 +181,8 @@ def test_holiday_and_weekly_cycle(small_world: World) -> None:
     cal = small_world.calendar
     assert cal["public_holiday"].sum() >= 7
     assert cal["adjusted_workday"].any()  # 调休 Saturday/Sunday
-    exp = small_world.intensity.groupby("date")["expected"].sum().reindex(cal["date"]).to_numpy()
+    exp = small_world.intensity.groupby("date")["expected"].sum().reindex(
+        pd.to_datetime(cal["date"])).to_numpy()
     hol, work = cal["public_holiday"].to_numpy(), cal["is_workday"].to_numpy()
     assert exp[hol].mean() > 1.15 * exp[work].mean()
     e = small_world.events
