@@ -20,8 +20,7 @@ def read_records(path: Path, fmt: str, encoding: str | None) -> tuple[list[str],
     first data record).  Truncated JSON lines come back as ``None``."""
     if fmt == "csv":
         text = path.read_bytes().decode(encoding or "utf-8")
-        if text.startswith("\ufeff"):
-            text = text[1:]
+        text = text.removeprefix("\ufeff")
         rows = list(csv.reader(io.StringIO(text, newline="")))
         return rows[0], rows[1:]
     if fmt == "xlsx":
