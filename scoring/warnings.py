@@ -77,7 +77,7 @@ def event_warnings(model: RuleModel, scored: pd.DataFrame) -> pd.DataFrame:
             "subject": model.subject,
             "subject_key": s[model.key_column].astype(str).to_numpy(),
             "h3": _h3(s),
-            "period_start": s["period_start"].to_numpy(),
+            "period_start": s["period_start"].array,
             "window_days": 0,
             "colour": s["colour"].astype(str).to_numpy(),
             "value": s["score"].astype(float).to_numpy(),

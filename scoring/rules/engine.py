@@ -134,7 +134,7 @@ def score(model: RuleModel, frame: pd.DataFrame, period_start: pd.Timestamp | No
     n = len(frame)
     out = pd.DataFrame({key: frame[key].to_numpy()})
     if "period_start" in frame.columns:
-        out["period_start"] = frame["period_start"].to_numpy()
+        out["period_start"] = frame["period_start"].array
     else:
         out["period_start"] = pd.Timestamp(period_start) if period_start is not None else pd.NaT
     total = np.zeros(n)

@@ -39,7 +39,7 @@ def whatif(old: RuleModel, new: RuleModel, frame: pd.DataFrame) -> tuple[pd.Data
     changes = pd.DataFrame(
         {
             key: a[key].to_numpy(),
-            "period_start": a["period_start"].to_numpy(),
+            "period_start": a["period_start"].array,
             "old_score": a["score"].to_numpy(),
             "new_score": b["score"].to_numpy(),
             "old_colour": a["colour"].to_numpy(),
