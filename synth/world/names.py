@@ -8,6 +8,7 @@ The surname table follows the 2020 census ranking, re-weighted towards Hunan (�
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 _SURNAMES = """
 刘 6.0 李 6.5 陈 5.6 王 5.2 张 5.0 罗 2.8 彭 2.4 曾 2.3 周 2.3 胡 2.2 黄 2.2 杨 2.3 谭 1.6 邓 1.6
@@ -61,21 +62,49 @@ _ROAD_STEMS = list(
     "紫竹 青龙 凤凰 翠竹 荷塘 望城 锦江 文昌 兴业 高新 东部 金银山 贺家桥 石码头 三益 "
     "羞山 天子坟 李昌港 泥江口 松木塘 高明 牛田 东升 仙峰 丰收 双龙 汉寿 陆贾 秀林".split())
 _ROAD_SUFFIX_ARTERIAL = np.array(["大道", "路", "大道", "路"])
-_ROAD_SUFFIX_LOCAL = np.array(["路", "路", "街", "巷", "东路", "西路", "南路", "北路"])
+_ROAD_SUFFIX_LOCAL = np.array(["路", "路", "路", "街", "巷"])
+_DIRECTION_MODS = ["东", "西", "南", "北", "中"]
+_ORDINALS = ["二", "三", "四", "五", "六", "七", "八", "九", "十"]
 
 
-def road_names(rng: np.random.Generator, kind: np.ndarray) -> np.ndarray:
-    """Chinese road names by kind (arterial 大道/路, secondary 路, local 路/街/巷, rural X线)."""
+def road_name_parts(rng: np.random.Generator, kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(stem, suffix) of Chinese road names by kind: arterial 大道/路, secondary and local
+    路/街/巷, rural 'XY线' (two place initials)."""
     n = len(kind)
     stems = np.array(_ROAD_STEMS)
     s = stems[rng.integers(0, len(stems), n)]
-    art = np.char.add(s, _ROAD_SUFFIX_ARTERIAL[rng.integers(0, 4, n)])
-    loc = np.char.add(s, _ROAD_SUFFIX_LOCAL[rng.integers(0, 8, n)])
+    suf_a = _ROAD_SUFFIX_ARTERIAL[rng.integers(0, len(_ROAD_SUFFIX_ARTERIAL), n)]
+    suf_l = _ROAD_SUFFIX_LOCAL[rng.integers(0, len(_ROAD_SUFFIX_LOCAL), n)]
     s2 = stems[rng.integers(0, len(stems), n)]
     first = np.array([x[:1] for x in s.tolist()], dtype="<U1")
     second = np.array([x[:1] for x in s2.tolist()], dtype="<U1")
-    rur = np.char.add(np.char.add(first, second), "线")
-    return np.where(kind == "arterial", art, np.where(kind == "rural", rur, loc))
+    rural = kind == "rural"
+    stem = np.where(rural, np.char.add(first, second), s)
+    suffix = np.where(kind == "arterial", suf_a, np.where(rural, "线", suf_l))
+    return stem, suffix
+
+
+def unique_road_names(stem: np.ndarray, suffix: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Join stem + suffix, making names unique within each group (county): repeats become
+    康富东路, 康富西路 ... then 康富二路 ...; rural 益马二线 ..."""
+    base = pd.Series(np.char.add(stem, suffix))
+    k = base.groupby([pd.Series(group), base]).cumcount().to_numpy()
+    mods = np.array([""] + _DIRECTION_MODS + _ORDINALS)
+    rural = suffix == "线"
+    idx_u = np.minimum(k, len(mods) - 1)
+    idx_r = np.where(k == 0, 0, np.minimum(len(_DIRECTION_MODS) + k, len(mods) - 1))
+    mod = mods[np.where(rural, idx_r, idx_u)]
+    out = np.char.add(np.char.add(stem, mod), suffix)
+    # anything still repeated (more than 15 namesakes) gets a running number
+    s = pd.Series(out)
+    k2 = s.groupby([pd.Series(group), s]).cumcount().to_numpy()
+    return np.where(k2 > 0, np.char.add(np.char.add(stem, (k2 + 10).astype(str)), suffix), out)
+
+
+def road_names(rng: np.random.Generator, kind: np.ndarray) -> np.ndarray:
+    """Road names by kind (not deduplicated; see :func:`unique_road_names`)."""
+    stem, suffix = road_name_parts(rng, kind)
+    return np.char.add(stem, suffix)
 
 
 _UNIT_WORDS = list("鑫盛 恒通 宏达 兴旺 金源 华信 福瑞 永安 天成 德润 顺发 锦华 益康 资兴 银城 "

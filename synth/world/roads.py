@@ -17,7 +17,7 @@ import shapely
 from scipy.spatial import Delaunay
 
 from synth.world.geography import TO_M, Geography, to_ll
-from synth.world.names import road_names
+from synth.world.names import road_name_parts, unique_road_names
 
 KINDS = ("arterial", "secondary", "local", "rural")
 
@@ -180,7 +180,7 @@ def _assemble(b: _Builder, geo: Geography, rng: np.random.Generator) -> RoadNet:
     a, c, seg_line = a[first], c[first], seg_line[first]
     kinds = np.array([k for _, k, _ in b.lines])
     urban_l = np.array([u for _, _, u in b.lines])
-    names_l = road_names(rng, kinds)
+    stem_l, suffix_l = road_name_parts(rng, kinds)
     x0, y0 = node_xy[a, 0], node_xy[a, 1]
     x1, y1 = node_xy[c, 0], node_xy[c, 1]
     length = np.hypot(x1 - x0, y1 - y0)
@@ -204,6 +204,11 @@ def _assemble(b: _Builder, geo: Geography, rng: np.random.Generator) -> RoadNet:
     tw = assign_areas(mx, my, geo.townships, "township_code")
     keep = np.array([t is not None for t in tw])
     n = int(keep.sum())
+    # a line's county is that of its first kept segment; names are unique per county
+    seg_cty = np.array([t[:6] if t is not None else "" for t in tw])
+    line_cty = pd.Series(seg_cty[keep]).groupby(seg_line[keep]).first()
+    lc = line_cty.reindex(np.arange(len(b.lines))).fillna("").to_numpy().astype(str)
+    names_l = unique_road_names(stem_l, suffix_l, lc)
     road_id = np.char.add("R", np.char.zfill(np.arange(1, n + 1).astype(str), 6))
     roads = gpd.GeoDataFrame({
         "road_id": road_id,
