@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import read_records
+from synth_readers import read_records
 
 from geo.coords import bd09_to_gcj02, gcj02_to_wgs84
 from synth.config import MESS_KINDS
