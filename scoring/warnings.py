@@ -47,8 +47,12 @@ def _h3(frame: pd.DataFrame) -> np.ndarray:
     return np.zeros(len(frame), dtype="int64")
 
 
+_DTYPES: dict[str, str] = {"h3": "int64", "window_days": "int64", "value": "float64",
+                           "period_start": "datetime64[ns, Asia/Shanghai]"}
+
+
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in WARNING_COLUMNS})
+    return pd.DataFrame({c: pd.Series(dtype=_DTYPES.get(c, object)) for c in WARNING_COLUMNS})
 
 
 def event_warnings(model: RuleModel, scored: pd.DataFrame) -> pd.DataFrame:

@@ -229,7 +229,7 @@ def _score_all(s: Any, registry: Any, templates: list[Path], features: Path | No
     from scoring.composite import composite_index, forecast_wide, read_composite
     from scoring.rules import composite_template_path
     from scoring.rules.engine import COLOURS, score
-    from scoring.rules.versions import models_in_force, save_many_scores
+    from scoring.rules.versions import RESTRICTED_SUFFIX, models_in_force, save_many_scores
     from scoring.warnings import warnings_table
 
     store = _open_store(s.store_url)
@@ -258,14 +258,18 @@ def _score_all(s: Any, registry: Any, templates: list[Path], features: Path | No
         scored_pairs.append((m, score(m, frame)))
     with step(f"store scores of {len(scored_pairs)} models 保存评分"):
         save_many_scores(store, scored_pairs)
-    warn = warnings_table(scored_pairs)
+    warn = warnings_table([(m, sc) for m, sc in scored_pairs if not m.restricted])
+    restricted = warnings_table([(m, sc) for m, sc in scored_pairs if m.restricted])
     store.write(WARNINGS_TABLE, warn, mode="replace")
+    if len(restricted) or store.exists(WARNINGS_TABLE + RESTRICTED_SUFFIX):
+        store.write(WARNINGS_TABLE + RESTRICTED_SUFFIX, restricted, mode="replace")
     cell_scores = {}
     for m, sc in scored_pairs:
         latest = sc[sc["period_start"] == sc["period_start"].max()]
         cell_scores[m.id] = latest
         counts = latest["colour"].value_counts().reindex(COLOURS, fill_value=0)
-        w = warn[warn["model_id"] == m.id]
+        w = (restricted if m.restricted else warn)
+        w = w[w["model_id"] == m.id]
         summary.add_row(
             m.id, m.version, f"{len(latest):,}", *(f"{v:,}" for v in counts),
             f"{(w['kind'] == 'event').sum():,}", f"{(w['kind'] == 'points').sum():,}",

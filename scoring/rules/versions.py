@@ -20,6 +20,7 @@ from scoring.rules.model import ModelFileError, RuleModel, read_model, version_k
 
 SCORES_TABLE = "rule_scores"
 FACTORS_TABLE = "rule_factors"
+RESTRICTED_SUFFIX = "_restricted"
 SCORES_KEY = ("model_id", "model_version", "subject_key", "period_start")
 
 
@@ -162,25 +163,36 @@ def factor_rows(model: RuleModel, scored: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def tables_for(model: RuleModel) -> tuple[str, str]:
+    """(score table, factor table) of a model: restricted models (e.g. person-level care lists)
+    go to ``*_restricted`` tables that only roles who need them may read (BRIEF guardrails)."""
+    if model.restricted:
+        return f"{SCORES_TABLE}{RESTRICTED_SUFFIX}", f"{FACTORS_TABLE}{RESTRICTED_SUFFIX}"
+    return SCORES_TABLE, FACTORS_TABLE
+
+
 def save_scores(store: Any, model: RuleModel, scored: pd.DataFrame) -> int:
     """Upsert score rows and factor rows of ``scored`` into the store; return score rows changed.
 
-    ``store`` is a :class:`geo.store.base.Store`. Tables: :data:`SCORES_TABLE` (key
-    model_id, model_version, subject_key, period_start) and :data:`FACTORS_TABLE`.
+    ``store`` is a :class:`geo.store.base.Store`. Tables (see :func:`tables_for`):
+    :data:`SCORES_TABLE` (key model_id, model_version, subject_key, period_start) and
+    :data:`FACTORS_TABLE`, or their ``_restricted`` twins for restricted models.
     """
     return save_many_scores(store, [(model, scored)])
 
 
 def save_many_scores(store: Any, pairs: Iterable[tuple[RuleModel, pd.DataFrame]]) -> int:
-    """:func:`save_scores` for several models in one upsert per table (one transaction)."""
-    pairs = list(pairs)
-    if not pairs:
-        return 0
-    rows = pd.concat([score_rows(m, s) for m, s in pairs], ignore_index=True)
-    fac_parts = [f for f in (factor_rows(m, s) for m, s in pairs) if not f.empty]
-    facs = pd.concat(fac_parts, ignore_index=True) if fac_parts else pd.DataFrame()
+    """:func:`save_scores` for several models: one upsert per table, in one transaction."""
+    groups: dict[tuple[str, str], list[tuple[RuleModel, pd.DataFrame]]] = {}
+    for m, s in pairs:
+        groups.setdefault(tables_for(m), []).append((m, s))
+    n = 0
     with store.transaction() as tx:
-        n = int(tx.upsert(SCORES_TABLE, rows, key=list(SCORES_KEY)))
-        if not facs.empty:
-            tx.upsert(FACTORS_TABLE, facs, key=[*SCORES_KEY, "factor_id"])
+        for (score_table, factor_table), group in groups.items():
+            rows = pd.concat([score_rows(m, s) for m, s in group], ignore_index=True)
+            fac_parts = [f for f in (factor_rows(m, s) for m, s in group) if not f.empty]
+            n += int(tx.upsert(score_table, rows, key=list(SCORES_KEY)))
+            if fac_parts:
+                facs = pd.concat(fac_parts, ignore_index=True)
+                tx.upsert(factor_table, facs, key=[*SCORES_KEY, "factor_id"])
     return n

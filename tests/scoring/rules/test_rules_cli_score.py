@@ -138,3 +138,31 @@ def test_score_all_rolls_up_when_grids_exist(workdir: Path) -> None:
     assert county["n_cells"] == 40 and 0 <= county["index"] <= 100
     comp = store.read("composite_cells").set_index("h3")
     assert county["index"] == pytest.approx(comp["index"].mean(), rel=1e-3)  # equal-area cells here
+
+
+def test_restricted_person_scores_go_to_restricted_tables(workdir: Path) -> None:
+    store = open_store(workdir / "store")
+    store.write("features", features())
+    store.write("persons_agg", pd.DataFrame({
+        "person_id": ["tokA", "tokB", "tokC"],
+        "period_start": T[1],
+        "days_since_followup": [20.0, 200.0, 95.0],
+        "missed_followups_90d": [0.0, 3.0, 1.0],
+        "lives_alone": [0.0, 1.0, 0.0],
+        "medication_irregular": [0.0, 1.0, 0.0],
+        "medication_unknown": [0.0, 0.0, 1.0],
+        "guardian_absent": [0.0, 0.0, 0.0],
+        "risk_grade": [0.0, 1.0, 0.0],
+        "recent_dispute_90d": [0.0, 0.0, 0.0],
+    }))
+    r = CliRunner().invoke(app, ["score"])
+    assert r.exit_code == 0, r.output
+    assert "smi_followup_gap" in r.output
+    open_rows = store.read("rule_scores")
+    assert "person" not in set(open_rows["subject"])
+    assert "smi_followup_gap" not in set(store.read("rule_warnings")["model_id"])
+    care = store.read("rule_scores_restricted")
+    assert set(care["subject_key"]) == {"tokA", "tokB", "tokC"} and set(care["model_id"]) == {"smi_followup_gap"}
+    cw = store.read("rule_warnings_restricted")
+    assert set(cw.loc[cw["kind"] == "event", "subject_key"]) == {"tokB"}
+    assert set(store.read("rule_factors_restricted")["subject_key"]) <= {"tokA", "tokB", "tokC"}
