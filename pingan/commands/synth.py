@@ -24,8 +24,10 @@ def register(app: typer.Typer) -> None:
         out: Path = OutOption,
         start: str | None = typer.Option(None, "--start", help="起始日期 YYYY-MM-DD / first day"),
         mess: Path | None = MessOption,
-        streams_days: int | None = typer.Option(
-            None, "--streams-days", help="大流量数据只生成前 N 天 / limit big streams to N days"),
+        streams_days: int = typer.Option(
+            7, "--streams-days",
+            help="大流量数据 (抓拍/流量/卡口/GPS) 只生成前 N 天, 0 = 全部 / render the big streams "
+                 "for the first N days only, 0 = all days"),
         clean: bool = typer.Option(False, "--clean", help="不注入脏数据 / no mess at all"),
     ) -> None:
         """生成合成城市及全部部门数据 / Generate the synthetic city and all department feeds."""
@@ -46,7 +48,7 @@ def register(app: typer.Typer) -> None:
                          description=f"渲染 / rendering {feed}")
 
             res = generate(city=city, days=days, seed=seed, scale=scale, out=out, start=first,
-                           mess=cfg, streams_days=streams_days, progress=on_feed)
+                           mess=cfg, streams_days=streams_days or None, progress=on_feed)
             p.update(feed_task, completed=len(FEEDS) + 1, description="完成 / done")
         t = Table("feed", "rows", "files", "s")
         nfiles: dict[str, int] = {}
