@@ -394,3 +394,18 @@ def test_tables_drop_and_zones_are_separate(store, target) -> None:
     with pytest.raises(Exception, match="table name"):
         store.write("Bad-Name", pd.DataFrame({"a": [1]}))
     raw.close()
+
+
+def test_upsert_on_partitioned_table_moves_rows_between_partitions(store) -> None:
+    ev = _events()
+    store.write("events", ev, partition_by=["feed"])
+    # key includes the partition column: only that partition's files are touched
+    one = ev.iloc[[3]].assign(score=-1.0)
+    assert store.upsert("events", one, key=["feed", "event_id"]) == 1
+    assert store.read("events", filters={"event_id": 4})["score"].tolist() == [-1.0]
+    # a table keyed by event_id alone: an event that changes feed leaves its old partition
+    store.write("by_id", ev, partition_by=["feed"])
+    moved = ev.iloc[[0]].assign(feed="fire_119")
+    assert store.upsert("by_id", moved, key=["event_id"]) == 1
+    assert sorted(store.read("by_id", filters={"feed": "fire_119"})["event_id"]) == [1, 4, 5]
+    assert store.count("by_id") == 6
