@@ -500,7 +500,9 @@ def with_geo_metadata(tbl: pa.Table, frame: pd.DataFrame, info: TableInfo) -> pa
 
 
 # ---- Arrow → frame -------------------------------------------------------------------------
-def from_arrow(tbl: pa.Table, info: TableInfo, columns: Sequence[str]) -> pd.DataFrame:
+def from_arrow(
+    tbl: pa.Table, info: TableInfo, columns: Sequence[str], *, decode_geometry: bool = True
+) -> pd.DataFrame:
     """Decode an Arrow table read by a backend into the canonical dtypes of ``info``.
 
     Accepts what either backend produces: WKB bytes or (E)WKB hex for geometry, timestamps or
@@ -513,7 +515,7 @@ def from_arrow(tbl: pa.Table, info: TableInfo, columns: Sequence[str]) -> pd.Dat
         t = col.type
         if k == "geometry":
             wkb = hex_to_wkb(col) if pa.types.is_string(t) else col.to_numpy(zero_copy_only=False)
-            out[c] = gpd.GeoSeries(shapely.from_wkb(wkb), crs=EPSG)
+            out[c] = gpd.GeoSeries(shapely.from_wkb(wkb), crs=EPSG) if decode_geometry else wkb
         elif k == "timestamp":
             if not pa.types.is_timestamp(t):
                 col = pc.cast(col, pa.timestamp("us", tz="UTC"))
@@ -540,7 +542,7 @@ def from_arrow(tbl: pa.Table, info: TableInfo, columns: Sequence[str]) -> pd.Dat
     if len(frame.columns) == 0:
         frame = pd.DataFrame(index=pd.RangeIndex(tbl.num_rows))
     geoms = [c for c in columns if kinds[c] == "geometry"]
-    if geoms:
+    if geoms and decode_geometry:
         active = info.geometry_column if info.geometry_column in geoms else geoms[0]
         for g in geoms:
             frame[g] = gpd.GeoSeries(frame[g], crs=EPSG)
@@ -635,15 +637,19 @@ def isin_mask(
     return mask
 
 
+def _wkb_bytes(s: pd.Series) -> np.ndarray:
+    if isinstance(s.dtype, gpd.array.GeometryDtype):
+        return shapely.to_wkb(np.asarray(s.values), flavor="iso")
+    return s.to_numpy(dtype=object)  # already WKB bytes (from_arrow(decode_geometry=False))
+
+
 def rows_differ(a: pd.DataFrame, b: pd.DataFrame, kinds: Mapping[str, str]) -> np.ndarray:
     """Row-wise: does aligned ``a`` differ from ``b`` in any column (NULL equals NULL)?"""
     diff = np.zeros(len(a), dtype=bool)
     for c in a.columns:
         x, y = a[c].reset_index(drop=True), b[c].reset_index(drop=True)
-        if kinds[c] == "geometry":
-            wx = shapely.to_wkb(np.asarray(x.values), flavor="iso")
-            wy = shapely.to_wkb(np.asarray(y.values), flavor="iso")
-            diff |= np.asarray(wx != wy, dtype=bool)
+        if kinds[c] == "geometry":  # compare ISO WKB bytes (what the GeoParquet files hold)
+            diff |= np.asarray(_wkb_bytes(x) != _wkb_bytes(y), dtype=bool)
             continue
         both_null = (x.isna() & y.isna()).to_numpy()
         eq = x.eq(y)

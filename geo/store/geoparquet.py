@@ -389,18 +389,22 @@ class GeoParquetStore(Store):
                 fk = fr.key_index(self._frame_of([f], info, key), key)
                 if fk.isin(new_idx).any():
                     hits.append(f)
-            parts = [self._frame_of([f], info) for f in hits]
-            old_rows = pd.concat(parts, ignore_index=True) if parts else self._frame_of([], info)
-            old_file = np.repeat(np.arange(len(parts)), [len(p) for p in parts])
+            # Old rows stay Arrow (geometry as WKB, compared byte-wise): no decode/re-encode of
+            # the geometries of the files we rewrite.
+            schema = fr.arrow_schema(info.columns)
+            # pq.read_table keeps each file's GeoParquet metadata for the rewritten remainder
+            # (its bbox still covers the rows kept).
+            parts = [pq.read_table(self.dir / f["path"], columns=info.column_names) for f in hits]
+            old_tbl = pa.concat_tables(parts) if parts else schema.empty_table()
+            old_rows = fr.from_arrow(old_tbl, info, info.column_names, decode_geometry=False)
+            old_file = np.repeat(np.arange(len(parts)), [p.num_rows for p in parts])
             old_idx = fr.key_index(old_rows, key)
             if not old_idx.is_unique:
                 raise StoreSchemaError(f"{table}: the stored rows repeat key {key}; cannot upsert")
             exists = new_idx.isin(old_idx)
             matched = frame[exists].reset_index(drop=True)
-            before = old_rows.iloc[old_idx.get_indexer(fr.key_index(matched, key))].reset_index(
-                drop=True
-            )
-            changed = fr.rows_differ(matched, before, info.kinds)
+            before = old_rows.iloc[old_idx.get_indexer(fr.key_index(matched, key))]
+            changed = fr.rows_differ(matched, before.reset_index(drop=True), info.kinds)
             n = int((~exists).sum() + changed.sum())
             if n == 0:
                 if info != old:  # first upsert on a table written before: record its key
@@ -413,9 +417,13 @@ class GeoParquetStore(Store):
                 if not (gone & in_file).any():
                     continue
                 removed.append(f)
-                rest += self._write_frame(
-                    old_rows[in_file & ~gone].reset_index(drop=True), info, tx
-                )
+                keep = parts[i].filter(pa.array(~gone[in_file]))
+                if keep.num_rows:
+                    path = (self.dir / f["path"]).with_name(f"part-{uuid.uuid4().hex}.parquet")
+                    tx.added.append(path)
+                    pq.write_table(keep, path, compression="zstd")
+                    rel = str(path.relative_to(self.dir))
+                    rest.append({"path": rel, "partition": f["partition"], "rows": keep.num_rows})
             incoming = pd.concat([frame[~exists], matched[changed]], ignore_index=True)
             new = self._write_frame(incoming, info, tx)
             ids = {id(f) for f in removed}

@@ -43,3 +43,17 @@ def test_replace_removes_old_files_and_vacuum_removes_orphans(tmp_path) -> None:
     assert store.read("t")["a"].tolist() == [3]  # orphans are invisible
     assert store.vacuum() == 1 and not orphan.exists()
     assert store.read("t")["a"].tolist() == [3]
+
+
+def test_files_rewritten_by_upsert_stay_geoparquet(tmp_path) -> None:
+    store = open_store(tmp_path / "wh")
+    gdf = gpd.GeoDataFrame(
+        {"k": [1, 2, 3], "v": ["a", "b", "c"]},
+        geometry=[Point(112.35, 28.55), Point(112.36, 28.56), Point(112.37, 28.57)],
+        crs=4326,
+    )
+    store.write("t", gdf)
+    assert store.upsert("t", gdf.iloc[[0]].assign(v="z"), key=["k"]) == 1
+    for f in (tmp_path / "wh" / "analytic" / "t").rglob("*.parquet"):
+        assert gpd.read_parquet(f).crs.to_epsg() == 4326
+    assert sorted(store.read("t")["v"]) == ["b", "c", "z"]
