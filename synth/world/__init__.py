@@ -174,7 +174,7 @@ def build_world(city: str = "430900", days: int = 120, seed: int = 7, scale: flo
                 start: dt.date = dt.date(2026, 7, 1)) -> World:
     """Build the deterministic synthetic city for (city adcode, days, seed, scale, start)."""
     ss = np.random.SeedSequence([seed, int(city)])
-    rngs = [np.random.default_rng(s) for s in ss.spawn(12)]
+    rngs = [np.random.default_rng(s) for s in ss.spawn(14)]
     geo = build_geography(city, seed)
     net, villages = build_roads(geo, rngs[0])
     addresses = build_addresses(geo, net, villages, rngs[1], scale)
@@ -186,12 +186,15 @@ def build_world(city: str = "430900", days: int = 120, seed: int = 7, scale: flo
     outages = _cam.build_outages(cams, rngs[6], start, days)
     checkpoints = _cam.build_checkpoints(net.roads, rngs[6], scale)
     cal = _ev.calendar_table(start, days)
-    ctx = _ev.cell_context(addresses, houses, persons, units, cams)
-    raw, intensity = _ev.simulate(ctx, cal, len(persons), start, rngs[7])
+    rng9 = rngs[9]
+    wx = _ctx.weather(geo.counties, cal, rngs[12])
+    markets = _ctx.market_days(geo.townships, cal, rngs[13])
+    ctx = _ev.cell_context(addresses, houses, persons, units, cams, vehicles)
+    rain = wx.groupby("date")["precip_mm"].mean().reindex(cal["date"]).to_numpy()
+    raw, intensity = _ev.simulate(ctx, cal, len(persons), start, rngs[7], rain_mm=rain,
+                                  market=_ev.market_matrix(markets, cal, ctx))
     events = _ev.materialise(raw, ctx, cal, addresses, houses, persons, units, rngs[8])
     cr = _eb.camera_rates(cams, scale)
-    rng9 = rngs[9]
-    wx = _ctx.weather(geo.counties, cal, rng9)
     wl_sensors, wl = _ctx.waterlogging(addresses, wx, rng9, scale)
     views = _ctx.event_views(events, vehicles, persons, rngs[10])
     rng11 = rngs[11]
@@ -215,7 +218,7 @@ def build_world(city: str = "430900", days: int = 120, seed: int = 7, scale: flo
                                                          cal, rng11),
         power_anomalies=_ctx.power_anomalies(houses, cal, rng11),
         waterlogging_sensors=wl_sensors, waterlogging=wl, weather=wx,
-        market_days=_ctx.market_days(geo.townships, cal, rng11),
+        market_days=markets,
         smi_followups=_ctx.smi_followups(persons, cal, rng11),
         disputes=views["disputes"], grid_events=views["grid_events"],
         hotline_calls=views["hotline_calls"], fraud_reports=views["fraud_reports"],

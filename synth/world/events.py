@@ -169,7 +169,8 @@ def temporal_multipliers(cal: pd.DataFrame, start: dt.date) -> np.ndarray:
 
 
 def cell_context(addresses: pd.DataFrame, houses: pd.DataFrame, persons: pd.DataFrame,
-                 units: pd.DataFrame, cameras: pd.DataFrame) -> pd.DataFrame:
+                 units: pd.DataFrame, cameras: pd.DataFrame,
+                 vehicles: pd.DataFrame | None = None) -> pd.DataFrame:
     """Context per active H3-9 cell (cells that hold an address)."""
     a = addresses
     cells = np.sort(a["h3_9"].unique())
@@ -206,6 +207,15 @@ def cell_context(addresses: pd.DataFrame, houses: pd.DataFrame, persons: pd.Data
     cc = idx.get_indexer(cameras["h3_9"])
     ctx["camera_flow"] = count(cc, cameras["flow_factor"].to_numpy())
     ctx["flow"] = ctx["road_flow"] * (1 + ctx["urban"] * 2) + ctx["camera_flow"]
+    if vehicles is not None:
+        own = vehicles.loc[vehicles["kind"] == "ebike", "owner_person_id"]
+        is_owner = persons["person_id"].isin(own).to_numpy().astype(float)
+        ctx["ebike_owners"] = count(pc, is_owner)
+        floors = a["floors"].to_numpy() * a["urban"].to_numpy()
+        ctx["high_rise"] = count(ci_addr, (floors >= 10).astype(float))
+    # the township of a cell: that of most of its addresses
+    tw = a.groupby("h3_9")["township_code"].agg(lambda s: s.value_counts().index[0])
+    ctx["township_code"] = tw.reindex(cells).to_numpy()
     return ctx
 
 
@@ -222,6 +232,8 @@ def base_log_intensity(ctx: pd.DataFrame, rng: np.random.Generator) -> np.ndarra
     rural = 1 - ctx["urban"].to_numpy()
     eld = ctx["elderly"].to_numpy() / np.maximum(pop, 1)
     rel = ctx["released"].to_numpy()
+    ebo = ctx["ebike_owners"].to_numpy() if "ebike_owners" in ctx else np.zeros(len(ctx))
+    hr = ctx["high_rise"].to_numpy() if "high_rise" in ctx else np.zeros(len(ctx))
     f = {
         "theft": 0.55 * L(pop) + 0.5 * L(ts) + 0.7 * L(bar) + 0.5 * L(hotel) + 1.0 * dark
         + 0.4 * L(flow),
@@ -231,7 +243,8 @@ def base_log_intensity(ctx: pd.DataFrame, rng: np.random.Generator) -> np.ndarra
         "assault": 0.35 * L(pop) + 1.1 * L(bar) + 0.8 * L(nl) + 0.6 * dark + 0.7 * L(rel),
         "dispute": 0.75 * L(pop) + 0.7 * rent_share + 0.6 * L(grp) + 0.3 * L(ts),
         "public_order": 1.3 * L(bar) + 0.9 * L(nl) + 0.3 * L(pop) + 0.4 * L(hotel),
-        "fire": 0.4 * L(hs) + 1.5 * L(grp) + 0.6 * L(ts) + 0.4 * rural,
+        "fire": 0.4 * L(hs) + 1.5 * L(grp) + 0.6 * L(ts) + 0.4 * rural
+        + 0.5 * L(ebo) * (hr > 0),
         "traffic_accident": 0.9 * L(flow) + 0.5 * dark,
         "traffic_violation": 1.0 * L(flow) + 0.2 * L(pop),
         "other": 0.6 * L(pop) + 0.2 * L(flow),
@@ -264,11 +277,28 @@ def neighbour_kernel(cells: np.ndarray) -> sp.csr_matrix:
 
 
 def simulate(ctx: pd.DataFrame, cal: pd.DataFrame, n_persons: int, start: dt.date,
-             rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+             rng: np.random.Generator, rain_mm: np.ndarray | None = None,
+             market: np.ndarray | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run the day loop; return (raw events: k, cell index, day, triggered, escalated;
-    intensity long table)."""
+    intensity long table).
+
+    ``rain_mm`` (D,) city rainfall: rain keeps people in (street crime down) and makes roads
+    slippery (accidents up). ``market`` (D, C) bool: market day (赶场) in the cell's
+    township — rural traffic accidents and disputes rise there on those days.
+    """
     K, C, D = len(CATS), len(ctx), len(cal)
     M = temporal_multipliers(cal, start)
+    if rain_mm is not None:
+        r = np.minimum(np.asarray(rain_mm, float), 60.0)
+        for i, k in enumerate(CATS):
+            if k in ("traffic_accident",):
+                M[i] *= 1 + 0.012 * r
+            elif k in ("theft", "assault", "public_order", "vehicle_theft"):
+                M[i] *= 1 - 0.006 * r
+    mk_boost = np.zeros((K, 1))
+    mk_boost[CATS.index("traffic_accident")] = 1.2
+    mk_boost[CATS.index("dispute")] = 0.5
+    mk_boost[CATS.index("theft")] = 0.4
     logmu = base_log_intensity(ctx, rng)
     mu = np.exp(logmu - logmu.max(axis=1, keepdims=True))
     school = np.zeros((K, C))
@@ -293,6 +323,8 @@ def simulate(ctx: pd.DataFrame, cal: pd.DataFrame, n_persons: int, start: dt.dat
     ev_k, ev_c, ev_d, ev_trig, ev_esc = [], [], [], [], []
     for d in range(D):  # loop over days
         lam = mu * M[:, d:d + 1] + school * S[d] + E
+        if market is not None:
+            lam = lam + mu * M[:, d:d + 1] * mk_boost * market[d][None, :]
         lam_assault_esc = E_esc
         lam[CATS.index("assault")] += lam_assault_esc
         lam_all[d] = lam
@@ -530,3 +562,18 @@ def materialise(raw: pd.DataFrame, ctx: pd.DataFrame, cal: pd.DataFrame,
             "suspect_person_id", "severity", "escalated_from", "channels", "description",
             "triggered"]
     return out[cols]
+
+
+def market_matrix(markets: pd.DataFrame, cal: pd.DataFrame, ctx: pd.DataFrame) -> np.ndarray:
+    """(D, C) bool: the cell's township holds its market (赶场) that day."""
+    D, C = len(cal), len(ctx)
+    out = np.zeros((D, C), dtype=bool)
+    if len(markets) == 0:
+        return out
+    di = pd.Index(cal["date"]).get_indexer(markets["date"])
+    tw = ctx["township_code"].to_numpy()
+    pairs = pd.DataFrame({"d": di, "township_code": markets["township_code"].to_numpy()})
+    cells = pd.DataFrame({"c": np.arange(C), "township_code": tw})
+    m = pairs[pairs["d"] >= 0].merge(cells, on="township_code")
+    out[m["d"].to_numpy(), m["c"].to_numpy()] = True
+    return out

@@ -252,3 +252,24 @@ def test_vehicle_plates_and_owners(small_world: World) -> None:
     assert len(riders) > 0
     assert riders["person_id"].isin(v.loc[v["kind"] == "ebike", "owner_person_id"]).all()
     assert re.fullmatch(r"\d{20}", small_world.cameras["camera_id"].iloc[0])
+
+
+def test_hidden_context_drives_intensity(small_world: World) -> None:
+    """Market days raise traffic accidents in their township's cells; group rentals raise
+    fire; nightlife raises assaults — structure a model can learn beyond past counts."""
+    it = small_world.intensity
+    ctx = small_world.cell_context
+    md = small_world.market_days.merge(ctx[["h3_9", "township_code"]], on="township_code")
+    ta = it[it["category"] == "traffic_accident"]
+    key = pd.MultiIndex.from_arrays([md["h3_9"], pd.to_datetime(md["date"])])
+    on_market = pd.MultiIndex.from_arrays([ta["h3_9"], ta["date"]]).isin(key)
+    rural_cells = ta["h3_9"].isin(md["h3_9"])
+    x_on = ta.loc[on_market, "expected"].mean()
+    x_off = ta.loc[rural_cells & ~on_market, "expected"].mean()
+    assert x_on > 1.5 * x_off
+    per_cell = it.groupby(["h3_9", "category"], observed=True)["expected"].sum().unstack()
+    c = ctx.set_index("h3_9")
+    fire = per_cell["fire"].reindex(c.index)
+    assert fire[c["group_rentals"] > 0].mean() > 1.5 * fire[c["group_rentals"] == 0].mean()
+    asl = per_cell["assault"].reindex(c.index)
+    assert asl[c["bar_ktv"] > 0].mean() > 2 * asl[c["bar_ktv"] == 0].mean()
