@@ -53,9 +53,10 @@ def categorise(labels: pd.Series) -> pd.Series:
 
 def build_events(
     rows: pd.DataFrame, contract: FeedContract, secret: str, grids: pd.DataFrame | None,
-    city: str | None, h3_resolution: int = 9,
+    counties: gpd.GeoDataFrame | None, h3_resolution: int = 9,
 ) -> gpd.GeoDataFrame:
-    """Events of one feed's accepted analytic rows (see module doc)."""
+    """Events of one feed's accepted analytic rows (see module doc); ``grids`` (grid_id,
+    township_code, geometry) and ``counties`` (adcode, geometry) are WGS-84 areas or None."""
     h3c = f"h3_{h3_resolution}"
     n = len(rows)
     ec = contract.event_category or "other"
@@ -86,10 +87,10 @@ def build_events(
         if "township_code" in g:
             lut = dict(zip(g["grid_id"], g["township_code"], strict=False))
             township = np.array([lut.get(x) for x in grid_id], dtype=object)
-    if ok.any() and city:
-        from geo.admin import assign_areas, load_counties
+    if ok.any() and counties is not None:
+        from geo.admin import assign_areas
 
-        county = assign_areas(lon, lat, load_counties(city), "adcode")
+        county = assign_areas(lon, lat, counties, "adcode")
     from geo.h3cells import points_to_cells
 
     h3v = rows[h3c].to_numpy() if h3c in rows else points_to_cells(lon, lat, h3_resolution)

@@ -35,7 +35,7 @@ import pandas as pd
 from data_contracts import FeedContract
 from data_contracts.registry import FEED_IDS, get
 from fusion.normalise._text import as_text, is_blank
-from fusion.normalise.addresses import AdminTable, admin_table_from_gazetteer, match_addresses
+from fusion.normalise.addresses import AdminTable, admin_table_from_gazetteer, gazetteer_keys, match_addresses
 from fusion.normalise.coords import normalise_coords
 from fusion.normalise.dates import SOURCE_TZ, parse_dates, parse_datetimes, parse_months
 from fusion.normalise.idcard import normalise_id_numbers
@@ -111,11 +111,29 @@ def content_hash(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
     return h.view(np.int64)
 
 
+def by_unique(fn: Callable[[pd.Series], Any], col: pd.Series) -> Any:
+    """Apply a normaliser once per distinct value of ``col`` and spread the result back
+    (a Series or a DataFrame on ``col``'s index). Department columns repeat values a lot."""
+    if len(col) < 256:
+        return fn(col)
+    codes, uniq = pd.factorize(col, use_na_sentinel=False)
+    if len(uniq) > 0.7 * len(col):
+        return fn(col)
+    res = fn(pd.Series(uniq))
+    if isinstance(res, pd.DataFrame):
+        out = res.iloc[codes].reset_index(drop=True)
+        out.index = col.index
+        return out
+    return pd.Series(res.to_numpy()[codes] if not isinstance(res.dtype, pd.DatetimeTZDtype) else res.array.take(codes),
+                     index=col.index, name=col.name)
+
+
 def _period(times: pd.Series) -> np.ndarray:
     local = times.dt.tz_convert(SOURCE_TZ)
-    out = local.dt.strftime("%Y-%m").to_numpy(dtype=object)
-    out[pd.isna(local).to_numpy()] = "undated"
-    return out
+    ym = (local.dt.year * 100 + local.dt.month).to_numpy(dtype=float, na_value=np.nan)
+    codes, uniq = pd.factorize(ym, use_na_sentinel=True)
+    labels = np.array([f"{int(u) // 100:04d}-{int(u) % 100:02d}" for u in uniq] + ["undated"], dtype=object)
+    return labels[codes]  # code -1 (NaT) picks the last label, "undated"
 
 
 def normalise_feed(df: pd.DataFrame, contract: FeedContract, file: str, ctx: NormaliseContext) -> NormalisedFeed:
@@ -148,7 +166,7 @@ def normalise_feed(df: pd.DataFrame, contract: FeedContract, file: str, ctx: Nor
     if contract.record_time:
         f0 = contract.field(contract.record_time)
         parser = {"date": parse_dates, "month": parse_months}.get(f0.kind, parse_datetimes)
-        t = parser(df[f0.name])
+        t = by_unique(parser, df[f0.name])
         parsed_times[f0.name] = t
         period = _period(t)
 
@@ -172,7 +190,7 @@ def normalise_feed(df: pd.DataFrame, contract: FeedContract, file: str, ctx: Nor
         if k in ("datetime", "date", "month"):
             t = parsed_times.get(f.name)
             if t is None:
-                t = {"date": parse_dates, "month": parse_months}.get(k, parse_datetimes)(col)
+                t = by_unique({"date": parse_dates, "month": parse_months}.get(k, parse_datetimes), col)
             fail(f.name, ~blank & t.isna().to_numpy(), "bad_datetime")
             out[f.name] = t
         elif k in ("int", "float"):
@@ -206,7 +224,7 @@ def normalise_feed(df: pd.DataFrame, contract: FeedContract, file: str, ctx: Nor
             fail(f.name, ~blank & code.isna().to_numpy(), "unknown_category")
             out[f.name] = code.astype(object).where(code.notna(), None)
         elif k == "id_number":
-            r = normalise_id_numbers(col)
+            r = by_unique(normalise_id_numbers, col)
             fail(f.name, (r["status"] == "invalid").to_numpy(), "bad_id_number")
             tok = tokenise_id_numbers(r["id18"], r["status"], ctx.secret)
             out[f.name] = tok
@@ -214,7 +232,7 @@ def normalise_feed(df: pd.DataFrame, contract: FeedContract, file: str, ctx: Nor
             raw_out[f.name] = r["id18"]
             raw_out[f"{f.name}_token"] = tok
         elif k == "phone":
-            r = normalise_phones(col)
+            r = by_unique(normalise_phones, col)
             fail(f.name, (r["status"] == "invalid").to_numpy(), "bad_phone")
             tok = tokenise(r["e164"], ctx.secret, "phone")
             out[f.name] = tok
@@ -222,7 +240,7 @@ def normalise_feed(df: pd.DataFrame, contract: FeedContract, file: str, ctx: Nor
             raw_out[f.name] = r["e164"]
             raw_out[f"{f.name}_token"] = tok
         elif k == "plate":
-            r = normalise_plates(col)
+            r = by_unique(normalise_plates, col)
             fail(f.name, (r["status"] == "invalid").to_numpy(), "bad_plate")
             tok = tokenise(r["plate"], ctx.secret, "plate")
             out[f.name] = tok
@@ -230,13 +248,13 @@ def normalise_feed(df: pd.DataFrame, contract: FeedContract, file: str, ctx: Nor
             raw_out[f.name] = r["plate"]
             raw_out[f"{f.name}_token"] = tok
         elif k == "person_name":
-            nm = normalise_names(col)
+            nm = by_unique(normalise_names, col)
             tok = tokenise(nm, ctx.secret, "name")
             out[f.name] = tok
             raw_out[f.name] = nm
             raw_out[f"{f.name}_token"] = tok
         elif k == "uscc":
-            r = normalise_uscc(col)
+            r = by_unique(normalise_uscc, col)
             fail(f.name, (r["status"] == "invalid").to_numpy(), "bad_uscc")
             out[f.name] = r["uscc"]
         elif k in ("lon", "lat"):
@@ -258,7 +276,7 @@ def normalise_feed(df: pd.DataFrame, contract: FeedContract, file: str, ctx: Nor
         lon, lat = c["lon"].to_numpy(), c["lat"].to_numpy()
     addr_fields = [f.name for f in contract.fields if f.kind == "address"]
     if addr_fields and contract.feed_id != "std_address" and ctx.gazetteer is not None and len(ctx.gazetteer):
-        a = match_addresses(df[addr_fields[0]], ctx.gazetteer, ctx.admin)
+        a = by_unique(lambda v: match_addresses(v, ctx.gazetteer, ctx.admin), df[addr_fields[0]])
         out["address_id"] = a["address_id"].to_numpy()
         out["match_score"] = a["match_score"].to_numpy()
         if lon is None:
@@ -403,20 +421,20 @@ def _upsert(store: Any, table: str, df: pd.DataFrame, key: list[str], partition_
     return int(store.upsert(table, df, key))
 
 
-def _append_new(store: Any, table: str, df: pd.DataFrame, seen: dict[str, set[int]], partition_by: list[str]) -> int:
-    """Append the rows whose ``row_hash`` is neither stored (in the same periods) nor already
-    appended in this load; the first sighting of a record wins (its file and row number)."""
+def _append_new(store: Any, table: str, df: pd.DataFrame, seen: dict[str, set[Any]], key: str,
+                partition_by: list[str] | None) -> int:
+    """Append the rows whose ``key`` value is neither stored nor already appended in this load
+    (the stored keys are read once per table and load); the first sighting of a record wins."""
     if df.empty:
         return 0
-    known = seen.setdefault(table, set())
-    if store.exists(table):
-        periods = sorted(set(df["period"]))
-        old = store.read(table, columns=["row_hash"], filters={"period": periods})
-        known.update(old["row_hash"].tolist())
-    new = df[~df["row_hash"].isin(known)]
+    if table not in seen:
+        seen[table] = set(store.read(table, columns=[key])[key].tolist()) if store.exists(table) else set()
+    known = seen[table]
+    new = df[~df[key].isin(known)]
+    new = new[~new[key].duplicated()]
     if new.empty:
         return 0
-    known.update(new["row_hash"].tolist())
+    known.update(new[key].tolist())
     return int(store.write(table, new, partition_by=partition_by))
 
 
@@ -461,8 +479,17 @@ def ingest_folder(
     ctx = NormaliseContext(secret=secret, city=_city_polygon(city), h3_resolution=h3_resolution)
     report = IngestReport()
     loaded_at = pd.Timestamp(datetime.now(UTC))
-    seen: dict[str, set[int]] = {}
-    seen_raw: dict[str, set[int]] = {}
+    seen: dict[str, set[Any]] = {}
+    seen_raw: dict[str, set[Any]] = {}
+    quarantined: list[pd.DataFrame] = []
+    events: list[pd.DataFrame] = []
+    logs: list[dict[str, Any]] = []
+    event_feeds = _EVENT_FEEDS()
+    counties = None
+    if city:
+        from geo.admin import load_counties
+
+        counties = load_counties(city)
     with analytic.transaction(), raw_store.transaction():
         gaz = _gazetteer_from_store(analytic)
         grids = analytic.read(feed_table("grids"), columns=["grid_id", "township_code", "geometry"]) \
@@ -474,37 +501,47 @@ def ingest_folder(
                 raw = read_file(p)
                 df = map_columns(raw, contract)
                 if fid != "std_address" and ctx.gazetteer is None and gaz is not None:
-                    ctx.gazetteer, ctx.admin = gaz, _admin(gaz, city)
+                    ctx.gazetteer, ctx.admin = gazetteer_keys(gaz), _admin(gaz, city)
                 res = normalise_feed(df, contract, str(p.relative_to(folder)), ctx)
                 res = _with_malformed(res, raw, contract.feed_id, str(p.relative_to(folder)))
                 acc = res.rows_in - len(res.quarantine)
                 table = feed_table(fid)
-                new = _append_new(analytic, table, res.analytic, seen, ["period"])
+                new = _append_new(analytic, table, res.analytic, seen, "row_hash", ["period"])
                 if len(res.raw.columns) > 2:
-                    _append_new(raw_store, table, res.raw, seen_raw, ["period"])
-                _upsert(analytic, QUARANTINE_TABLE, res.quarantine, ["feed", "row_hash"], None)
-                if fid in _EVENT_FEEDS():
-                    ev = build_events(res.analytic, contract, ctx.secret, grids, city, h3_resolution)
-                    report.events_new += _upsert(analytic, EVENTS_TABLE, ev, ["period", "event_id"], ["period"])
-                log = pd.DataFrame([{
+                    _append_new(raw_store, table, res.raw, seen_raw, "row_hash", ["period"])
+                if len(res.quarantine):
+                    quarantined.append(res.quarantine.assign(_key=res.quarantine["feed"] + ":"
+                                                             + res.quarantine["row_hash"].astype(str)))
+                if fid in event_feeds and len(res.analytic):
+                    events.append(build_events(res.analytic, contract, ctx.secret, grids, counties, h3_resolution))
+                logs.append({
                     "feed": fid, "file": str(p.relative_to(folder)), "file_sha256": _file_sha(p),
                     "encoding": raw.encoding, "rows_in": res.rows_in, "accepted": acc,
                     "quarantined": len(res.quarantine), "new_rows": new, "loaded_at": loaded_at,
-                }])
-                _upsert(analytic, LOG_TABLE, log, ["feed", "file", "file_sha256"], None)
+                })
                 report.files.append(FileLoad(fid, str(p.relative_to(folder)), raw.encoding, res.rows_in, acc,
                                              len(res.quarantine), new))
                 n_in, n_acc, n_q = n_in + res.rows_in, n_acc + acc, n_q + len(res.quarantine)
                 if fid == "std_address":
                     g = res.analytic
                     gaz = g if gaz is None else pd.concat([gaz, g], ignore_index=True).drop_duplicates("address_id", keep="last")
-                    ctx.gazetteer, ctx.admin = gaz, _admin(gaz, city)
+                    ctx.gazetteer, ctx.admin = gazetteer_keys(gaz), _admin(gaz, city)
                 if fid == "grids":
                     grids = res.analytic
             r = reconcile(fid, n_in, n_acc, n_q)
             report.reconciliations[fid] = r
             if echo:
                 echo(r.line())
+        if quarantined:
+            q = pd.concat(quarantined, ignore_index=True)
+            _append_new(analytic, QUARANTINE_TABLE, q, seen, "_key", None)
+        if events:
+            import geopandas as gpd
+
+            ev = gpd.GeoDataFrame(pd.concat(events, ignore_index=True), geometry="geometry", crs="EPSG:4326")
+            report.events_new = _append_new(analytic, EVENTS_TABLE, ev, seen, "event_id", ["period"])
+        if logs:
+            _upsert(analytic, LOG_TABLE, pd.DataFrame(logs), ["feed", "file", "file_sha256"], None)
     report.seconds = time.perf_counter() - t0
     return report
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from data_contracts.vocab import QUARANTINE_REASONS
 
-QUARANTINE_TABLE = "quarantine"
+QUARANTINE_TABLE = "quarantine"  # stored with an extra ``_key`` column = feed + ":" + row_hash
 QUARANTINE_COLUMNS = ("feed", "file", "row_number", "field", "reason", "raw_value", "row_hash", "period")
 
 

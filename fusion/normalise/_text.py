@@ -9,6 +9,18 @@ _BLANKS = {"", "nan", "none", "null", "nat", "-", "—", "/", "无", "空"}
 
 
 def as_text(values: pd.Series) -> pd.Series:
+    """See :func:`_as_text`; computed once per distinct value (columns repeat values a lot)."""
+    s = pd.Series(values, copy=False)
+    if len(s) < 64 or s.dtype.kind in "iuf":
+        return _as_text(s)
+    codes, uniq = pd.factorize(s, use_na_sentinel=False)
+    if len(uniq) > 0.7 * len(s):
+        return _as_text(s)
+    out = _as_text(pd.Series(uniq, dtype=object)).to_numpy(dtype=object)[codes]
+    return pd.Series(out, index=s.index, dtype=object)
+
+
+def _as_text(values: pd.Series) -> pd.Series:
     """Raw values (any type) → NFKC-normalised, stripped ``str`` Series; missing → ``""``.
 
     NFKC turns full-width digits, letters and punctuation into half-width ones.
@@ -24,7 +36,7 @@ def as_text(values: pd.Series) -> pd.Series:
         fl = s.map(type) == float
         if fl.any():
             s = s.copy()
-            s[fl] = as_text(s[fl].astype(float))
+            s[fl] = _as_text(s[fl].astype(float))
     s = s.astype("string").fillna("")
     s = s.str.normalize("NFKC").str.strip()
     return s.astype(object)

@@ -108,7 +108,10 @@ def parse_addresses(values: pd.Series, admin: AdminTable | None = None) -> pd.Da
 
 
 def gazetteer_keys(gaz: pd.DataFrame) -> pd.DataFrame:
-    """The gazetteer with the join keys the matcher uses (``k_road``, ``k_no``, ``k_bld``, ``k_unit``)."""
+    """The gazetteer with the join keys the matcher uses (``k_road``, ``k_no``, ``k_bld``, ``k_unit``).
+    A frame that already has them is returned as is (compute once, match many times)."""
+    if "k_road" in gaz.columns:
+        return gaz
     g = pd.DataFrame({
         "address_id": gaz["address_id"].astype(str).to_numpy(),
         "county": as_text(gaz["county"]).to_numpy() if "county" in gaz else None,

@@ -76,7 +76,7 @@ def _from_text(t: pd.Series) -> pd.Series:
     if not todo.any():
         return out
     rest = t[todo]
-    digits = rest.str.fullmatch(r"\d{8}|\d{10}|\d{13}|\d{14}|\d{1,5}(?:\.\d+)?")
+    digits = rest.str.fullmatch(r"-?\d{8,14}|\d{1,5}(?:\.\d+)?")
     if digits.any():
         num = pd.to_numeric(rest[digits], errors="coerce").to_numpy()
         out[rest[digits].index] = _from_numbers(num).to_numpy()
