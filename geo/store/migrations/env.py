@@ -51,6 +51,7 @@ def run_migrations_offline() -> None:
     base = x.get("schema") or "pingan"
     context.configure(url="postgresql+psycopg://", literal_binds=True, version_table_schema=base)
     with context.begin_transaction():
+        context.execute(f'create schema if not exists "{base}"')
         context.run_migrations(base_schema=base)
 
 
