@@ -92,6 +92,15 @@ def event_warnings(model: RuleModel, scored: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def _align(ts: pd.Timestamp, periods: pd.Series) -> pd.Timestamp:
+    """``ts`` in the same zone-awareness as ``periods`` (naive periods are local time)."""
+    if ts.tzinfo is None and periods.dt.tz is not None:
+        return ts.tz_localize(periods.dt.tz)
+    if ts.tzinfo is not None and periods.dt.tz is None:
+        return ts.tz_convert("Asia/Shanghai").tz_localize(None)
+    return ts
+
+
 def points_warnings(model: RuleModel, scored: pd.DataFrame, as_of: pd.Timestamp | None = None) -> pd.DataFrame:
     """Two-colour points warnings: points summed per subject over the window ending at ``as_of``.
 
@@ -102,9 +111,7 @@ def points_warnings(model: RuleModel, scored: pd.DataFrame, as_of: pd.Timestamp 
     if pw is None or scored.empty:
         return _empty()
     ps = pd.to_datetime(scored["period_start"])
-    end = ps.max() if as_of is None else pd.Timestamp(as_of)
-    if end.tzinfo is None and ps.dt.tz is not None:
-        end = end.tz_localize(ps.dt.tz)
+    end = ps.max() if as_of is None else _align(pd.Timestamp(as_of), ps)
     in_window = ((ps > end - pd.Timedelta(days=pw.window_days)) & (ps <= end)).to_numpy()
     pf = [f for f in model.factors if f.is_points]
     cols = ["points"] + [f"value_{f.id}" for f in pf] + [f"factor_{f.id}" for f in pf]
@@ -169,7 +176,7 @@ def warnings_table(
         ev = scored
         if events == "latest" and not scored.empty and "period_start" in scored.columns:
             ps = pd.to_datetime(scored["period_start"])
-            end = ps.max() if as_of is None else pd.Timestamp(as_of)
+            end = ps.max() if as_of is None else _align(pd.Timestamp(as_of), ps)
             ev = scored[(ps == end).to_numpy()]
         parts.append(event_warnings(model, ev))
         parts.append(points_warnings(model, scored, as_of))

@@ -45,14 +45,21 @@ def _open_store(url: str) -> Any:
     return open_store(url)
 
 
-def _read_table(store: Any, table: str) -> pd.DataFrame:
+def _read_table(store: Any, table: str, days: int | None = None) -> pd.DataFrame:
+    """Read ``table``; with ``days``, only the periods within ``days`` of its latest period."""
     if not store.exists(table):
         console.print(
             f"[red]错误 error:[/red] 存储中没有 `{table}` 表 — the store has no `{table}` table"
             + (" (run `pingan features` first)" if table == "features" else "")
         )
         raise typer.Exit(1)
-    return store.read(table)
+    if days is None or "period_start" not in store.info(table).column_names:
+        return store.read(table)
+    periods = pd.Series(store.read(table, columns=["period_start"])["period_start"].dropna().unique())
+    if periods.empty:
+        return store.read(table)
+    wanted = periods[periods > periods.max() - pd.Timedelta(days=max(days, 1))]
+    return store.read(table, filters={"period_start": [p.to_pydatetime() for p in wanted]})
 
 
 def _read_file(path: Path) -> pd.DataFrame:
@@ -163,7 +170,7 @@ def register(app: typer.Typer) -> None:
             frame = _read_file(features)
         else:
             store = _open_store(s.store_url)
-            frame = _read_table(store, model.feature_source)
+            frame = _read_table(store, model.feature_source, days=0)
         frame = _fill_missing(model, _recent(frame, 0))
         old = None
         try:
@@ -233,8 +240,9 @@ def _score_all(s: Any, registry: Any, templates: list[Path], features: Path | No
     from scoring.warnings import warnings_table
 
     store = _open_store(s.store_url)
-    base = _read_file(features) if features is not None else _read_table(store, "features")
     models = models_in_force(registry, templates)
+    days = max([m.points_warning.window_days for m in models if m.points_warning] + [1])
+    base = _read_file(features) if features is not None else _read_table(store, "features", days)
     out = Console()
     summary = Table(title="风险模型评分 rule-model scores (latest period)")
     summary.add_column("模型 model", no_wrap=True)
@@ -249,7 +257,7 @@ def _score_all(s: Any, registry: Any, templates: list[Path], features: Path | No
         if m.feature_source == "features":
             frame = base
         elif store.exists(m.feature_source):
-            frame = store.read(m.feature_source)
+            frame = _read_table(store, m.feature_source, days)
         else:
             console.print(f"[yellow]跳过 skipped[/yellow] {m.id}: the store has no `{m.feature_source}` table")
             continue

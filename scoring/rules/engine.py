@@ -32,7 +32,7 @@ COLOUR_ZH: dict[str, str] = {"red": "红", "orange": "橙", "yellow": "黄", "bl
 #: Words that, in a model's id, names, description or factor labels, mean it targets petitioners
 #: or lawful assembly — refused whatever the factors are (BRIEF guardrails).
 FORBIDDEN_TARGETS: tuple[str, ...] = (
-    "上访", "信访", "访民", "集会", "游行", "示威", "维权",
+    "上访", "信访", "访民", "集会", "游行", "示威",
     "petition", "xinfang", "shangfang", "assembly", "protest",
 )
 #: Chinese names of protected attributes (matched in labels), after vocab.PROTECTED_ATTRIBUTES.

@@ -119,3 +119,14 @@ def test_person_warnings_keep_subject_key() -> None:
     assert sorted(t["kind"]) == ["event", "points"] and (t["h3"] == 0).all()
     pw = t[t["kind"] == "points"].iloc[0]
     assert pw["colour"] == "red" and pw["value"] == pytest.approx(30.0)
+
+
+def test_naive_periods_and_aware_as_of() -> None:
+    m = parse_model(MODEL)
+    f = frame()
+    f["period_start"] = f["period_start"].dt.tz_localize(None)
+    s = score(m, f)
+    w = points_warnings(m, s, as_of=WEEKS[3]).set_index("h3")
+    assert sorted(w.index) == [2, 3] and w.loc[2, "value"] == 8
+    t = warnings_table([(m, s)], as_of=WEEKS[3])
+    assert list(t.loc[t["kind"] == "event", "h3"]) == [3]
