@@ -102,10 +102,13 @@ class World:
                                 self.calendar.iloc[d], rng)
         return flow, rng
 
-    def iter_ebike_flow(self, chunk_days: int = 1) -> Iterator[pd.DataFrame]:
+    def iter_ebike_flow(self, chunk_days: int = 1,
+                        days: list[int] | None = None) -> Iterator[pd.DataFrame]:
         """15-min flows per algorithm camera: camera_id, interval_start, n_ebike, n_tricycle,
-        n_motorcycle (0 during outages)."""
-        for ds in _eb.iter_days(self.params["start"], self.params["days"], chunk_days):
+        n_motorcycle (0 during outages). ``days``: one chunk of these day indexes only."""
+        seq = [days] if days is not None else _eb.iter_days(self.params["start"],
+                                                            self.params["days"], chunk_days)
+        for ds in seq:
             yield pd.concat([self._day_flow(d)[0].drop(columns=["_n_ord", "_n_del"])
                              for d in ds], ignore_index=True)
 

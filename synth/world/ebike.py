@@ -241,17 +241,20 @@ def mask_plates(plates: np.ndarray) -> np.ndarray:
 
 
 def true_rates_table(cr: pd.DataFrame) -> pd.DataFrame:
-    """True per-pass rates per camera (daytime, delivery mix applied) and city-wide ('*')."""
-    h = np.full(len(cr), 12)
-    Ro = _rates_matrix(cr, h, False)
-    Rd = _rates_matrix(cr, h, True)
-    ds = cr["delivery_share"].to_numpy()[:, None]
-    R = Ro * (1 - ds) + Rd * ds
+    """True per-pass violation rates per camera (averaged over the day's passes: hour
+    profile and delivery mix) and city-wide (camera_id '*', weighted by passes)."""
+    ds = cr["delivery_share"].to_numpy()
+    R = np.zeros((len(cr), len(VIOLS)))
+    for h in range(24):  # loop over hours
+        hh = np.full(len(cr), h)
+        wo = (1 - ds) * HOUR_ORD[h]
+        wd = ds * HOUR_DEL[h]
+        R += wo[:, None] * _rates_matrix(cr, hh, False) + wd[:, None] * _rates_matrix(cr, hh, True)
     rows = []
+    w = cr["passes_per_day"].to_numpy()
     for j, v in enumerate(VIOLS):
         rows.append(pd.DataFrame({"violation": v, "camera_id": cr["camera_id"],
                                   "rate": R[:, j]}))
-        w = cr["passes_per_day"].to_numpy()
         rows.append(pd.DataFrame({"violation": [v], "camera_id": ["*"],
                                   "rate": [float((R[:, j] * w).sum() / w.sum())]}))
     return pd.concat(rows, ignore_index=True)

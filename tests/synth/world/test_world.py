@@ -273,3 +273,14 @@ def test_hidden_context_drives_intensity(small_world: World) -> None:
     assert fire[c["group_rentals"] > 0].mean() > 1.5 * fire[c["group_rentals"] == 0].mean()
     asl = per_cell["assault"].reindex(c.index)
     assert asl[c["bar_ktv"] > 0].mean() > 2 * asl[c["bar_ktv"] == 0].mean()
+
+
+def test_true_violation_rates_match_the_stream(small_world: World) -> None:
+    """Per-pass true rates in true_violation_rates ('*' row) agree with the stream."""
+    d = pd.concat(small_world.iter_ebike_detections(chunk_days=2, days=[2, 3]))
+    flow = next(small_world.iter_ebike_flow(days=[2, 3]))
+    passes = flow["n_ebike"].sum()
+    r = small_world.true_violation_rates.set_index(["violation", "camera_id"])["rate"]
+    for v in ("no_helmet", "red_light", "wrong_way"):
+        observed = (d["true_violation"] == v).sum() / passes
+        assert abs(observed / r[(v, "*")] - 1) < 0.1, (v, observed, r[(v, "*")])
