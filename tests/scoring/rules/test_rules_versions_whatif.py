@@ -131,3 +131,30 @@ def test_score_rows_record_the_version_and_store_round_trip(tmp_path: Path) -> N
     back = store.read("rule_scores")
     assert sorted(back["model_version"].unique()) == ["1.0.0", "1.1.0"] and len(back) == 14
     assert set(store.read("rule_factors")["factor_id"]) == {"burg", "rent"}
+
+
+@pytest.mark.postgis
+def test_score_rows_and_warnings_on_postgis(postgis_schema_url: str) -> None:
+    from geo.store import open_store
+    from scoring.warnings import warnings_table
+
+    d = copy.deepcopy(MODEL)
+    d["factors"].append({"id": "hit", "label_zh": "本周", "expr": "cnt_burglary_4w >= 9", "points": 5,
+                         "key_factor": True})
+    d["points_warning"] = {"window_days": 28, "red": 10, "yellow": 5}
+    m = parse_model(d)
+    scored = score(m, frame())
+    store = open_store(postgis_schema_url)
+    try:
+        assert save_scores(store, m, scored) == 7
+        assert save_scores(store, m, scored) == 0
+        back = store.read("rule_scores").sort_values("subject_key")
+        assert list(back["score"]) == list(scored["score"]) and set(back["model_version"]) == {"1.0.0"}
+        assert (back["period_start"] == pd.Timestamp("2026-10-05", tz="Asia/Shanghai")).all()
+        w = warnings_table([(m, scored)])
+        store.write("rule_warnings", w, mode="replace")
+        got = store.read("rule_warnings")
+        assert sorted(got["kind"]) == ["event", "event", "points", "points"]
+        assert "关键因子 本周=1" in set(got["reasons"])
+    finally:
+        store.close()
