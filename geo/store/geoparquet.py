@@ -23,6 +23,7 @@ import fcntl
 import json
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -90,7 +91,15 @@ class GeoParquetStore(Store):
         self.dir = self.root / zone
         self.dir.mkdir(parents=True, exist_ok=True)
         self.batch_rows = int(batch_rows)
-        self._tx: _Tx | None = None
+        self._local = threading.local()  # a transaction belongs to the thread that opened it
+
+    @property
+    def _tx(self) -> _Tx | None:
+        return getattr(self._local, "tx", None)
+
+    @_tx.setter
+    def _tx(self, tx: _Tx | None) -> None:
+        self._local.tx = tx
 
     def __repr__(self) -> str:
         return f"GeoParquetStore({str(self.root)!r}, zone={self.zone!r})"

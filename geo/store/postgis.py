@@ -340,9 +340,17 @@ class PostGISStore(Store):
         self.schema = zone_schema(self.base, zone)
         self.batch_rows = int(batch_rows)
         self.engine = _engine(url)
-        self._tx_conn: sa.Connection | None = None
+        self._local = threading.local()  # a transaction belongs to the thread that opened it
         if migrate_schema:
             self._ensure_migrated()
+
+    @property
+    def _tx_conn(self) -> sa.Connection | None:
+        return getattr(self._local, "conn", None)
+
+    @_tx_conn.setter
+    def _tx_conn(self, conn: sa.Connection | None) -> None:
+        self._local.conn = conn
 
     def __repr__(self) -> str:
         return f"PostGISStore({make_url(sqlalchemy_url(self.url)).render_as_string(hide_password=True)!r}, zone={self.zone!r})"

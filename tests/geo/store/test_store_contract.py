@@ -409,3 +409,17 @@ def test_upsert_on_partitioned_table_moves_rows_between_partitions(store) -> Non
     assert store.upsert("by_id", moved, key=["event_id"]) == 1
     assert sorted(store.read("by_id", filters={"feed": "fire_119"})["event_id"]) == [1, 4, 5]
     assert store.count("by_id") == 6
+
+
+def test_uncommitted_writes_are_invisible_to_other_threads(store) -> None:
+    import threading
+
+    seen: list[bool] = []
+    with store.transaction() as tx:
+        tx.write("pending", pd.DataFrame({"a": [1]}))
+        t = threading.Thread(target=lambda: seen.append(store.exists("pending")))
+        t.start()
+        t.join()
+        assert tx.exists("pending")
+    assert seen == [False]
+    assert store.exists("pending")
