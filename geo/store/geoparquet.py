@@ -446,6 +446,26 @@ class GeoParquetStore(Store):
             if entry is not None:
                 tx.removed.extend(self.dir / f["path"] for f in entry["files"])
 
+    def compact(self, table: str) -> int:
+        """Merge each partition's files into files of up to ``batch_rows`` rows (many small
+        appends make many small files); atomic like any write. Returns how many fewer files."""
+        with self._writing() as tx:
+            info = self._info_of(tx.cat, table)
+            files = list(tx.cat["tables"][table]["files"])
+            by_part: dict[str, list[dict[str, Any]]] = {}
+            for f in files:
+                by_part.setdefault(json.dumps(f["partition"], sort_keys=True), []).append(f)
+            keep, removed, new = [], [], []
+            for group in by_part.values():
+                if len(group) == 1:
+                    keep += group
+                    continue
+                removed += group
+                new += self._write_frame(self._frame_of(group, info), info, tx)
+            if removed:
+                self._put(tx, info, keep + new, removed)
+            return len(removed) - len(new)
+
     def vacuum(self) -> int:
         """Delete Parquet files of the zone that no catalogue record names (left by a crash)."""
         with self._lock():

@@ -57,3 +57,16 @@ def test_files_rewritten_by_upsert_stay_geoparquet(tmp_path) -> None:
     for f in (tmp_path / "wh" / "analytic" / "t").rglob("*.parquet"):
         assert gpd.read_parquet(f).crs.to_epsg() == 4326
     assert sorted(store.read("t")["v"]) == ["b", "c", "z"]
+
+
+def test_compact_merges_small_files(tmp_path) -> None:
+    store = open_store(tmp_path / "wh")
+    for i in range(4):
+        store.write("t", pd.DataFrame({"p": ["a", "b"], "i": [i, i]}), partition_by=["p"])
+    before = store.read("t").sort_values(["p", "i"]).reset_index(drop=True)
+    assert len(store._load()["tables"]["t"]["files"]) == 8
+    assert store.compact("t") == 6
+    assert len(store._load()["tables"]["t"]["files"]) == 2
+    after = store.read("t").sort_values(["p", "i"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(before, after)
+    assert len(list((tmp_path / "wh" / "analytic" / "t").rglob("*.parquet"))) == 2
