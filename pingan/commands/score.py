@@ -66,9 +66,12 @@ def _read_file(path: Path) -> pd.DataFrame:
     if not path.exists():
         console.print(f"[red]错误 error:[/red] {path}: no such file")
         raise typer.Exit(1)
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return pd.read_parquet(path)
-    return pd.read_csv(path)
+    df = pd.read_parquet(path) if path.suffix.lower() in (".parquet", ".pq") else pd.read_csv(path)
+    if "h3" in df.columns and df["h3"].dtype == object:  # hex cell ids, as `pingan features` writes
+        from geo.h3cells import str_to_cells
+
+        df["h3"] = str_to_cells(df["h3"].to_numpy())
+    return df
 
 
 def _recent(frame: pd.DataFrame, days: int) -> pd.DataFrame:

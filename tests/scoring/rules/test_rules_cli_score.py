@@ -166,3 +166,19 @@ def test_restricted_person_scores_go_to_restricted_tables(workdir: Path) -> None
     cw = store.read("rule_warnings_restricted")
     assert set(cw.loc[cw["kind"] == "event", "subject_key"]) == {"tokB"}
     assert set(store.read("rule_factors_restricted")["subject_key"]) <= {"tokA", "tokB", "tokC"}
+
+
+def test_features_file_with_hex_cells(workdir: Path, tmp_path: Path) -> None:
+    import h3
+
+    f = features()
+    hexes = [h3.latlng_to_cell(28.5, 112.0 + 0.02 * i, 9) for i in range(40)]
+    f["h3"] = hexes * 2
+    path = tmp_path / "features.csv"
+    f.to_csv(path, index=False)
+    r = CliRunner().invoke(app, ["score", "--model", str(burglary_file(tmp_path, "1.0.0", 4)),
+                                 "--features", str(path), "--publish"])
+    assert r.exit_code == 0, r.output
+    assert "burglary_theft v1.0.0" in r.output
+    rows = open_store(workdir / "store").read("rule_scores")
+    assert sorted(rows["h3"]) == sorted(h3.str_to_int(x) for x in hexes)
