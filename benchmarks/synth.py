@@ -4,7 +4,7 @@ Each run is a child process (``python -c``) so that its peak RSS
 (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``) is its own. Prints one line per run and
 the slowest stages.
 
-    .venv/bin/python benchmarks/synth.py                       # scale 0.05, streams 7 days
+    .venv/bin/python benchmarks/synth.py                       # scale 0.05, streams 3 days
     .venv/bin/python benchmarks/synth.py --scale 0.05 --scale 1.0 --streams-days 1
 
 The big streams (e-bike detections and flow, checkpoint passes, hazmat GPS) are limited to
@@ -59,7 +59,7 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=120)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--city", default="430900")
-    ap.add_argument("--streams-days", type=int, default=7, help="0 = all days")
+    ap.add_argument("--streams-days", type=int, default=3, help="0 = all days")
     a = ap.parse_args()
     streams = a.streams_days or None
     print(f"synth benchmark: city {a.city}, {a.days} days, seed {a.seed}, big streams "

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from openpyxl import Workbook
 from shapely.geometry import mapping
@@ -131,3 +132,13 @@ def write_parquet(path: Path, df: pd.DataFrame) -> None:
     """Parquet (zstd) without the pandas index."""
     table = pa.Table.from_pandas(df, preserve_index=False)
     pq.write_table(table, path, compression="zstd")
+
+
+def write_csv_fast(path: Path, df: pd.DataFrame, encoding: str = "utf-8") -> None:
+    """Large machine-made CSV (streams) through pyarrow: ids, times and counts need no quoting
+    (pyarrow raises if a value would), LF line ends."""
+    if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        path.write_bytes(df.to_csv(index=False, lineterminator="\n").encode(encoding))
+        return
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    pacsv.write_csv(table, path, write_options=pacsv.WriteOptions(quoting_style="none"))

@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
         start: str | None = typer.Option(None, "--start", help="起始日期 YYYY-MM-DD / first day"),
         mess: Path | None = MessOption,
         streams_days: int = typer.Option(
-            7, "--streams-days",
+            3, "--streams-days",
             help="大流量数据 (抓拍/流量/卡口/GPS) 只生成前 N 天, 0 = 全部 / render the big streams "
                  "for the first N days only, 0 = all days"),
         clean: bool = typer.Option(False, "--clean", help="不注入脏数据 / no mess at all"),

@@ -21,7 +21,7 @@ from data_contracts.vocab import DELIVERY_PLATFORMS, VEHICLE_CLASSES, VIOLATION_
 from synth.render._base import RenderContext, feed_rng
 from synth.render._format import format_datetimes
 from synth.specs import FEEDS, FeedSpec
-from synth.writers import write_parquet
+from synth.writers import write_csv_fast, write_parquet
 
 
 @dataclass
@@ -107,8 +107,10 @@ def render_stream(ctx: RenderContext, feed_id: str, out: Path,
     def flush(day: str) -> None:
         parts = pending.pop(day)
         df = pd.concat(parts, ignore_index=True)
-        df = df.sort_values([spec.period_field or "ts", spec.columns[0].field],
-                            kind="stable").reset_index(drop=True)
+        tcol = spec.period_field or "ts"
+        if not df[tcol].is_monotonic_increasing:
+            df = df.sort_values([tcol, spec.columns[0].field], kind="stable")
+        df = df.reset_index(drop=True)
         name = spec.file_pattern.format(feed_id=feed_id, period=day, ext=spec.ext)
         if feed_id == "ebike_detections":
             truth_dir.mkdir(parents=True, exist_ok=True)
@@ -122,8 +124,7 @@ def render_stream(ctx: RenderContext, feed_id: str, out: Path,
             df = _detections(df)
         dep = _department(df, spec)
         if spec.fmt == "csv":
-            (folder / name).write_bytes(
-                dep.to_csv(index=False, lineterminator="\n").encode(spec.encoding or "utf-8"))
+            write_csv_fast(folder / name, dep, spec.encoding or "utf-8")
         else:
             write_parquet(folder / name, dep)
         files.append(StreamFile(feed_id, f"{feed_id}/{name}", len(df), day))
