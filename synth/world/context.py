@@ -184,8 +184,8 @@ def power_anomalies(houses: pd.DataFrame, cal: pd.DataFrame,
         kwh = np.where(grp, kwh * rng.uniform(1.8, 3.0, n), kwh)
         vac = occ == 0
         kwh = np.where(vac, rng.uniform(0, 8, n), kwh)
-        kind = np.select([kwh > 900, grp & (kwh > 500), vac & (rng.random(n) < 0.02)],
-                         ["用电量突增", "群租疑似高负荷", "空置房异常用电"], "")
+        kind = np.select([grp & (kwh > 500), kwh > 900, vac & (rng.random(n) < 0.02)],
+                         ["群租疑似高负荷", "用电量突增", "空置房异常用电"], "")
         kind = np.where((kind == "") & (rng.random(n) < 0.004), "用电量突增", kind)
         f = kind != ""
         rows.append(pd.DataFrame({"meter_id": houses["power_meter_id"].to_numpy()[f],

@@ -319,10 +319,10 @@ def _working_occupation(rng: np.random.Generator, n: int, urban: np.ndarray,
                         floating: np.ndarray) -> np.ndarray:
     jobs_u = np.array(["工人", "个体工商户", "公司职员", "教师", "医生", "司机", "外卖骑手",
                        "无业", "服务员", "建筑工人"])
-    pu = np.array([0.2, 0.15, 0.22, 0.04, 0.02, 0.05, 0.05, 0.08, 0.12, 0.07])
+    pu = np.array([0.21, 0.15, 0.23, 0.04, 0.02, 0.05, 0.025, 0.085, 0.12, 0.07])
     jobs_r = np.array(["农民", "工人", "个体工商户", "建筑工人", "无业", "司机", "外卖骑手"])
     pr = np.array([0.55, 0.12, 0.08, 0.12, 0.08, 0.04, 0.01])
     ju = jobs_u[rng.choice(len(jobs_u), n, p=pu)]
     jr = jobs_r[rng.choice(len(jobs_r), n, p=pr)]
-    jf = np.where(rng.random(n) < 0.12, "外卖骑手", ju)
+    jf = np.where(rng.random(n) < 0.07, "外卖骑手", ju)
     return np.where(floating, jf, np.where(urban, ju, jr))

@@ -101,13 +101,10 @@ def build_units(addresses: pd.DataFrame, counties: pd.DataFrame, persons: pd.Dat
                          "5", "9")
     registrar = np.where((u["kind"] == "school") & (rng.random(n) < 0.5), "1", registrar)
     u["uscc"] = make_uscc(rng, u["county_adcode"].to_numpy().astype(str), registrar)
-    form = u["kind"].to_numpy().astype(object).copy()
-    ts = u["kind"].to_numpy() == "three_small"
-    form[ts] = np.char.add("三小_", u["sub_kind"].to_numpy()[ts].astype(str))
-    bk = u["kind"].to_numpy() == "bar_ktv"
-    form[bk] = u["sub_kind"].to_numpy()[bk]
-    place = u["county_adcode"].map(cinfo["name"]).str.replace("区", "").str.replace(
-        "县", "").str.replace("市", "").to_numpy()
+    form = (u["kind"] + "_" + u["sub_kind"]).to_numpy()
+    full = u["county_adcode"].map(cinfo["name"])
+    short = full.str.replace(r"[区县市]$", "", regex=True)
+    place = np.where(short.str.len() >= 2, short, full)
     u["name"] = unit_names(rng, form.astype(str), place.astype(str))
     adults = persons.loc[persons["age"].between(25, 70), "person_id"].to_numpy()
     u["legal_rep_person_id"] = adults[rng.integers(0, len(adults), n)]
