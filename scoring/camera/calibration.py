@@ -256,13 +256,15 @@ def calibrate(
     audit_clips: pd.DataFrame | None = None,
     *,
     min_camera_audits: int = 30,
+    level: float = 0.95,
 ) -> pd.DataFrame:
     """Raw and calibrated violation rates, city-wide per type and per camera.
 
     ``counts``: per camera n_passes, n_det and ``n_<violation>`` (see
     :func:`scoring.camera.indicators.camera_type_counts`). Cameras with at least
     ``min_camera_audits`` audited detections use their own precision/recall where defined;
-    the others use the city-wide (pooled) values.
+    the others use the city-wide (pooled) values. ``level``: confidence level of the
+    intervals of the calibrated rates (precision/recall intervals are always 95 %).
 
     Columns: scope ('type' | 'camera'), camera_id (None for scope type), violation,
     n_passes, n_detected, raw_rate, precision [lo, hi], recall [lo, hi], recall_source,
@@ -277,8 +279,9 @@ def calibrate(
                          "n_passes": float(counts["n_passes"].sum()),
                          "n_detected": [float(totals[v]) for v in VIOLATIONS]})
     city = city.merge(pooled, on="violation")
+    z = float(stats.norm.ppf(0.5 + level / 2))
     res = calibrated_rate(city["n_detected"], city["n_passes"], city["tp"], city["n_audited"],
-                          city["recall_found"], city["recall_n"])
+                          city["recall_found"], city["recall_n"], z=z)
     city = pd.concat([city, res.drop(columns=["precision", "recall"])], axis=1)
     city["scope"], city["camera_id"], city["calibration_source"] = "type", None, "pooled"
 
@@ -310,7 +313,7 @@ def calibrate(
     cam["calibration_source"] = np.where(own, "camera", "pooled")
     res = calibrated_rate(cam["n_detected"], cam["n_passes"], cam["tp"].astype(float),
                           cam["n_audited"].astype(float), cam["recall_found"].astype(float),
-                          cam["recall_n"].astype(float))
+                          cam["recall_n"].astype(float), z=z)
     cam = pd.concat([cam.reset_index(drop=True), res.drop(columns=["precision", "recall"])],
                     axis=1)
     cam["scope"] = "camera"

@@ -115,14 +115,15 @@ def connect(
     detections: Source,
     flow: Source | None = None,
     *,
-    vehicle_class: str = "ebike",
+    vehicle_class: str | None = "ebike",
     threads: int | None = None,
     memory_limit: str | None = None,
 ) -> CameraDB:
     """Open DuckDB on the inputs and build the camera × hour cube.
 
     ``detections`` and ``flow`` are DataFrames or Parquet globs (``'dir/*.parquet'``), streamed
-    by DuckDB. ``ts`` / ``interval_start`` must be tz-aware (or UTC in Parquet). Detections
+    by DuckDB. ``vehicle_class`` restricts the detections counted (None = every class).
+    ``ts`` / ``interval_start`` must be tz-aware (or UTC in Parquet). Detections
     are normalised on the fly (:func:`scoring.camera.inputs.detections_select_sql`: feed
     headers such as ``detected_violation`` and Chinese labels are accepted).
     """
@@ -151,7 +152,7 @@ def connect(
     return CameraDB(con=con, has_flow=has_flow)
 
 
-def hour_cube_sql(*, has_flow: bool, vehicle_class: str = "ebike") -> str:
+def hour_cube_sql(*, has_flow: bool, vehicle_class: str | None = "ebike") -> str:
     """SQL materialising ``cube``: one row per camera and local hour with pass, violation,
     delivery and platform counts. The only full scan of the detections."""
     v_cols = ",\n  ".join(
@@ -167,7 +168,7 @@ def hour_cube_sql(*, has_flow: bool, vehicle_class: str = "ebike") -> str:
       count(*) FILTER (WHERE is_delivery)::BIGINT AS n_delivery,
       count(*) FILTER (WHERE is_delivery AND violation <> 'none')::BIGINT AS n_viol_delivery,
       {p_cols}
-    FROM detections WHERE vehicle_class = '{vehicle_class}'
+    FROM detections {f"WHERE vehicle_class = '{vehicle_class}'" if vehicle_class else ""}
     GROUP BY ALL"""
     zero_v = ", ".join(f"coalesce(d.n_{v}, 0) AS n_{v}" for v in VIOLATIONS)
     zero_p = ", ".join(f"coalesce(d.n_{p}, 0) AS n_{p}, coalesce(d.n_viol_{p}, 0) AS n_viol_{p}"
