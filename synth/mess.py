@@ -218,7 +218,9 @@ def inject(vals: pd.DataFrame, canon: pd.DataFrame, spec: FeedSpec, cfg: MessCon
 
     # ---------------- malformed (quarantine), at most one per record ----------------
     if spec.fmt == "csv":
-        el = {f: nonempty(f) for f in fields_of("text", "address", "name")}
+        # only single-line values without quotes/commas: the broken record stays one line
+        el = {f: vals[f].map(lambda x: _str(x) != "" and not re.search(r'[\r\n",]', _str(x))
+                             ).to_numpy(bool) for f in fields_of("text", "address", "name")}
         for f, m in pick("broken_quoting", el, row_level=True).items():
             apply("broken_quoting", f, m, lambda i, c: c[: max(1, len(c) // 2)] + '"'
                   + c[max(1, len(c) // 2):] + ",备注")

@@ -12,9 +12,20 @@ Coordinate conventions (``coords``): ``W`` WGS-84 as-is, ``G`` GCJ-02, ``B`` BD-
 address text only (no coordinates), ``-`` none (keyed by a device/place id).
 
 Split (``split``): ``snapshot`` = one file with the whole registry, named by the last day of
-the world (``hukou_20261028.xlsx``); ``month`` = one file per calendar month of the record's
-``period_field`` (``calls_110_202607.csv``); ``day`` = one file per day (big streams,
+the world (``hukou_20261028.xlsx``); ``month`` = one file per calendar month (Asia/Shanghai) of
+the record's ``period_field`` (``calls_110_202607.csv``) — a small share of records arrives late,
+in the next month's file; ``day`` = one file per day (big streams,
 ``ebike_detections_20260701.parquet``).
+
+``big_stream`` feeds (ebike_detections, ebike_flow, checkpoint_passes, hazmat_vehicle_gps) are
+machine exports written day by day from the World's iterators: no injected mess and no row-level
+truth in ``_truth/records.parquet`` (the detections' hidden truth is in
+``_truth/ebike_detections/``); ``generate(streams_days=N)`` renders only their first N days.
+In Parquet streams timestamps are native ``timestamp[ms, Asia/Shanghai]`` columns, except
+``date_style="epoch_ms"`` (int64 ms since 1970-01-01 UTC).
+
+Every other feed may carry the mess of :mod:`synth.config` (logged in
+``_truth/injected_errors.parquet``); reference layers sent as GeoJSON are clean.
 
 This module only declares; it imports nothing of pingan.  The ingest helper reads it to write
 ``data_contracts/``.
