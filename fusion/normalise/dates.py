@@ -54,13 +54,13 @@ def _from_numbers(x: np.ndarray) -> pd.Series:
         out[sec] = pd.to_datetime(x[sec], unit="s", utc=True, errors="coerce")
     if compact14.any():
         txt = pd.Series(x[compact14].astype(np.int64).astype(str))
-        out[compact14] = _localize(pd.to_datetime(txt, format="%Y%m%d%H%M%S", errors="coerce")).to_numpy()
+        out[compact14] = _localize(pd.to_datetime(txt, format="%Y%m%d%H%M%S", errors="coerce")).array
     if compact8.any():
         txt = pd.Series(x[compact8].astype(np.int64).astype(str))
-        out[compact8] = _localize(pd.to_datetime(txt, format="%Y%m%d", errors="coerce")).to_numpy()
+        out[compact8] = _localize(pd.to_datetime(txt, format="%Y%m%d", errors="coerce")).array
     if excel.any():
         wall = _EXCEL_EPOCH + pd.to_timedelta(np.round(x[excel] * 86_400), unit="s")
-        out[excel] = _localize(pd.Series(wall)).to_numpy()
+        out[excel] = _localize(pd.Series(wall)).array
     return out
 
 
@@ -71,7 +71,7 @@ def _from_text(t: pd.Series) -> pd.Series:
     fast = pd.to_datetime(t[todo], format="%Y-%m-%d %H:%M:%S", errors="coerce")
     ok = fast.notna()
     if ok.any():
-        out[ok[ok].index] = _localize(fast[ok]).to_numpy()
+        out[ok[ok].index] = _localize(fast[ok]).array
     todo &= out.isna()
     if not todo.any():
         return out
@@ -79,7 +79,7 @@ def _from_text(t: pd.Series) -> pd.Series:
     digits = rest.str.fullmatch(r"-?\d{8,14}|\d{1,5}(?:\.\d+)?")
     if digits.any():
         num = pd.to_numeric(rest[digits], errors="coerce").to_numpy()
-        out[rest[digits].index] = _from_numbers(num).to_numpy()
+        out[rest[digits].index] = _from_numbers(num).array
     rest = rest[~digits]
     if len(rest):
         m = rest.str.extract(_DT_RE)
@@ -99,7 +99,7 @@ def _from_text(t: pd.Series) -> pd.Series:
             local = tz.isna().to_numpy()
             res = pd.Series(pd.NaT, index=m.index, dtype="datetime64[ns, UTC]")
             if local.any():
-                res[local] = _localize(wall[local]).to_numpy()
+                res[local] = _localize(wall[local]).array
             if (~local).any():
                 off = tz[~local].str.replace(":", "", regex=False)
                 sign = np.where(off.str[0] == "-", -1, 1)
@@ -107,8 +107,8 @@ def _from_text(t: pd.Series) -> pd.Series:
                 hh = pd.to_numeric(off.str[1:3], errors="coerce").fillna(0).to_numpy()
                 mm = pd.to_numeric(off.str[3:5], errors="coerce").fillna(0).to_numpy()
                 delta = pd.to_timedelta(sign * (hh * 60 + mm), unit="min")
-                res[~local] = (wall[~local] - delta).dt.tz_localize("UTC").to_numpy()
-            out[res.index] = res.to_numpy()
+                res[~local] = (wall[~local] - delta).dt.tz_localize("UTC").array
+            out[res.index] = res.array
     return out
 
 
@@ -130,16 +130,16 @@ def parse_datetimes(values: pd.Series) -> pd.Series:
         if len(s) and obj_dt.any():
             dts = pd.to_datetime(s[obj_dt].astype(str), errors="coerce", format="mixed")
             aware = dts.map(lambda v: v is not pd.NaT and v.tzinfo is not None) if len(dts) else dts
-            out[obj_dt] = _localize(dts).to_numpy() if not aware.any() else pd.to_datetime(
-                s[obj_dt].astype(str), errors="coerce", utc=True, format="mixed").to_numpy()
+            out[obj_dt] = _localize(dts).array if not aware.any() else pd.to_datetime(
+                s[obj_dt].astype(str), errors="coerce", utc=True, format="mixed").array
             s = s.where(~obj_dt, "")
         num = s.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
         if num.any():
-            out[num] = _from_numbers(pd.to_numeric(s[num], errors="coerce").to_numpy()).to_numpy()
+            out[num] = _from_numbers(pd.to_numeric(s[num], errors="coerce").to_numpy()).array
             s = s.where(~num, "")
         rest = (~obj_dt & ~num) if len(s) else num
         if rest.any():
-            out[rest] = _from_text(as_text(s[rest])).to_numpy()
+            out[rest] = _from_text(as_text(s[rest])).array
     out = out.where((out >= _MIN) & (out < _MAX))
     out.index = idx
     return out.astype("datetime64[ns, UTC]")
@@ -165,12 +165,12 @@ def parse_months(values: pd.Series) -> pd.Series:
         mm = m[hit]
         wall = pd.to_datetime(pd.DataFrame({"year": mm["y"].astype(int), "month": mm["m"].astype(int), "day": 1}),
                               errors="coerce")
-        out[hit] = _localize(wall).to_numpy()
+        out[hit] = _localize(wall).array
     if (~hit).any():
         full = parse_dates(s.reset_index(drop=True)[~hit])
         local = full.dt.tz_convert(SOURCE_TZ)
         first = local - pd.to_timedelta(local.dt.day - 1, unit="D")
-        out[~hit] = first.dt.tz_convert("UTC").to_numpy()
+        out[~hit] = first.dt.tz_convert("UTC").array
     out = out.where((out >= _MIN) & (out < _MAX))
     out.index = s.index
     return out.astype("datetime64[ns, UTC]")
