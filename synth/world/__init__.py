@@ -2,9 +2,15 @@
 
 NOTE (deviations from /work/synth_world_schema.md; everything there is present):
 - extra columns are kept where useful for the renderer/truth (e.g. addresses.road_id,
-  road_kind, lighting, floors; persons.age; units.county_adcode, nightlife_strip; cameras.urban,
-  road_kind, flow_factor, h3_9; events.triggered (true: offspring of an earlier event);
-  detections.vehicle_id (true vehicle)).
+  road_kind, lighting, floors; persons.age, smi_care_gap (hidden: SMI patient who drops out
+  of follow-up; more often a party to disputes/assaults); units.county_adcode,
+  nightlife_strip; cameras.urban, road_kind, flow_factor, h3_9; events.triggered (true:
+  offspring of an earlier event); detections.vehicle_id (true vehicle); roads.length_m,
+  urban). Extra attributes: ``calendar`` (per day: holidays, 调休 workdays, school days),
+  ``cell_context`` (the context per active H3-9 cell the intensity was built from),
+  ``waterlogging_sensors``.
+- ``intensity.date`` is datetime64 (midnight, naive local date), not ``datetime.date``
+  objects (15 M rows at scale 1.0); ``category`` is a pandas Categorical.
 - ``ebike_flow`` is a method ``World.iter_ebike_flow(chunk_days=1)`` (lazy, like the
   detections); ``World.ebike_flow`` is a property that materialises it (fine at small scales).
 - ``iter_ebike_detections`` yields every pass with a true OR a detected violation; misses

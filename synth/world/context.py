@@ -200,7 +200,7 @@ def smi_followups(persons: pd.DataFrame, cal: pd.DataFrame,
     """Monthly-ish follow-ups of registered SMI patients; 15 % are often missed (a care gap)."""
     p = persons[persons["smi"]].reset_index(drop=True)
     D = len(cal)
-    gap = rng.random(len(p)) < 0.15
+    gap = p["smi_care_gap"].to_numpy() if "smi_care_gap" in p else rng.random(len(p)) < 0.15
     every = np.where(gap, 75, 30)
     first = rng.integers(0, 30, len(p))
     k = np.maximum((D - first) // every + 1, 0)

@@ -480,7 +480,8 @@ def materialise(raw: pd.DataFrame, ctx: pd.DataFrame, cal: pd.DataFrame,
     age = persons["age"].to_numpy()
     male = persons["sex"].to_numpy() == "M"
     sw = (((age >= 16) & (age <= 60)) * (1 + 2.0 * (male & (age < 35))) +
-          8.0 * persons["released_prisoner"].to_numpy() + 3.0 * persons["smi"].to_numpy())
+          8.0 * persons["released_prisoner"].to_numpy() + 2.0 * persons["smi"].to_numpy()
+          + 25.0 * persons.get("smi_care_gap", pd.Series(False, index=persons.index)).to_numpy())
     sw = sw / sw.sum()
     pool = rng.choice(len(persons), n, p=sw)
     local = _pick_in_groups(rng, p_cell, sw * len(sw) + 0.01, C, cidx)

@@ -301,6 +301,9 @@ def build_population(addresses: pd.DataFrame, houses: pd.DataFrame, rng: np.rand
         "house_id": house_ids[house_local[heads]],
     })
     persons.loc[heads[(sizes == 1) & (head_age >= 65)], "elderly_alone"] = True
+    # hidden: a share of SMI patients drop out of follow-up (care gap); they are more often
+    # involved in disputes and assaults — the truth behind a care/outreach model
+    persons["smi_care_gap"] = persons["smi"].to_numpy() & (rng.random(n) < 0.15)
     # households in the same house get the same low-income status as their head
     li = persons["low_income"].to_numpy()
     persons["low_income"] = np.where(~is_floating, np.r_[li[heads][mem_h], np.zeros(n_f, bool)],
