@@ -30,6 +30,11 @@ COMPOSITE_AREAS_TABLE = "composite_areas"
 FORECAST_TABLES = ("forecasts", "forecast")
 
 
+def _stdout() -> Console:
+    """Console for the result tables (stdout), at least 100 columns wide so counts never truncate."""
+    return Console(width=max(Console().width, 100))
+
+
 def _error(title: str, message: object) -> None:
     """Print an error title in red and its message verbatim (no wrapping, no markup)."""
     console.print(f"[red]{title}[/red]")
@@ -187,7 +192,7 @@ def register(app: typer.Typer) -> None:
         from scoring.rules.engine import COLOURS, score
         from scoring.rules.whatif import whatif
 
-        out = Console()  # stdout: the result tables
+        out = _stdout()
         if old is not None:
             old_frame = _fill_missing(old, frame)
             counts, changes = whatif(old, model, old_frame)
@@ -238,7 +243,7 @@ def _score_all(s: Any, registry: Any, templates: list[Path], features: Path | No
     from pingan.commands._common import step
     from scoring.composite import composite_index, forecast_wide, read_composite
     from scoring.rules import composite_template_path
-    from scoring.rules.engine import COLOURS, score
+    from scoring.rules.engine import COLOUR_ZH, COLOURS, score
     from scoring.rules.versions import RESTRICTED_SUFFIX, models_in_force, save_many_scores
     from scoring.warnings import warnings_table
 
@@ -246,15 +251,15 @@ def _score_all(s: Any, registry: Any, templates: list[Path], features: Path | No
     models = models_in_force(registry, templates)
     days = max([m.points_warning.window_days for m in models if m.points_warning] + [1])
     base = _read_file(features) if features is not None else _read_table(store, "features", days)
-    out = Console()
-    summary = Table(title="风险模型评分 rule-model scores (latest period)")
-    summary.add_column("模型 model", no_wrap=True)
-    summary.add_column("版本 ver")
-    summary.add_column("对象 n", justify="right")
+    out = _stdout()
+    summary = Table(title="风险模型评分 rule-model scores (latest period; 事件/积分 = warnings)")
+    summary.add_column("model", no_wrap=True)
+    summary.add_column("ver", no_wrap=True)
+    summary.add_column("n", justify="right")
     for c in COLOURS:
-        summary.add_column(c, justify="right")
-    summary.add_column("事件 event", justify="right")
-    summary.add_column("积分 points", justify="right")
+        summary.add_column(COLOUR_ZH[c], justify="right", style=COLOUR_STYLE[c])
+    summary.add_column("事件", justify="right")
+    summary.add_column("积分", justify="right")
     scored_pairs = []
     for m in models:
         if m.feature_source == "features":
@@ -323,7 +328,7 @@ def _score_all(s: Any, registry: Any, templates: list[Path], features: Path | No
         for r in top.itertuples(index=False):
             t.add_row(str(r.code), f"{r.index:.1f}", f"{r.share_red:.1%}", f"{r.share_orange:.1%}",
                       f"[{COLOUR_STYLE[r.colour]}]{r.colour}[/]")
-        Console().print(t)
+        out.print(t)
     else:
         console.print("  no `grids`/`areas` table in the store: composite not rolled up to grid/township/county")
     counts = comp["colour"].value_counts().reindex(COLOURS, fill_value=0).to_frame("cells")
