@@ -21,7 +21,8 @@ from synth.render._base import (
 from synth.render.events import event_frame
 
 _REASONS = np.array(["务工", "经商", "投靠亲友", "就学", "其他"], dtype=object)
-_RELATIONS = ("户主", "配偶", "子", "女", "父亲", "母亲", "孙子", "其他")
+_RELATIONS_M = ("配偶", "子", "子", "父亲", "孙子", "兄弟", "其他")
+_RELATIONS_F = ("配偶", "女", "女", "母亲", "孙女", "姐妹", "其他")
 
 
 def std_address(ctx: RenderContext) -> pd.DataFrame:
@@ -52,8 +53,10 @@ def hukou(ctx: RenderContext) -> pd.DataFrame:
     loc = _person_rows(ctx, p, "hukou_address_id")
     head = p["household_id"].map(hh["head_person_id"])
     rng = feed_rng(ctx.seed, "hukou")
+    male = (p["sex"] == "M").to_numpy()
     rel = np.where(head.to_numpy() == p["person_id"].to_numpy(), "户主",
-                   rng.choice(np.array(_RELATIONS[1:], dtype=object), len(p)))
+                   np.where(male, rng.choice(np.array(_RELATIONS_M, dtype=object), len(p)),
+                            rng.choice(np.array(_RELATIONS_F, dtype=object), len(p))))
     df = pd.DataFrame({
         "id_number": p["id_number"].to_numpy(), "name": p["name"].to_numpy(),
         "sex": p["sex"].to_numpy(), "ethnicity": p["ethnicity"].to_numpy(),

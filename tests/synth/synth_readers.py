@@ -21,7 +21,8 @@ def read_records(path: Path, fmt: str, encoding: str | None) -> tuple[list[str],
     if fmt == "xlsx":
         ws = openpyxl.load_workbook(path, read_only=True).active
         rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        return [str(h) for h in rows[0]], rows[1:]
+        width = len(rows[0])
+        return [str(h) for h in rows[0]], [r + [None] * (width - len(r)) for r in rows[1:]]
     if fmt == "jsonl":
         out, header = [], []
         for line in path.read_text(encoding="utf-8").splitlines():
