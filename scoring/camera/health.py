@@ -82,14 +82,17 @@ def offline_matrix(active: NDArray[np.bool_], lon: NDArray[np.float64], lat: NDA
 
 
 def camera_health(
-    cameras: pd.DataFrame, flow: pd.DataFrame, *, n_silent: int = 8, k: int = 5,
+    cameras: pd.DataFrame, flow: pd.DataFrame | None = None, *, n_silent: int = 8, k: int = 5,
     min_neighbour_share: float = 0.5, target: float = ONLINE_TARGET, freq: str = "15min",
     start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
+    activity: tuple[NDArray[np.bool_], pd.DatetimeIndex] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Per-camera health, online rate per township / county / city and the maintenance list.
 
     The intervals assessed run from ``start`` to ``end`` (interval starts, inclusive;
-    default: the first and last interval in ``flow``).
+    default: the first and last interval in ``flow``). ``activity`` = (cameras × intervals
+    matrix aligned with ``cameras``, interval starts) replaces ``flow`` when the flow is too
+    big for pandas (see :func:`scoring.camera.indicators.activity_matrix_db`).
 
     Returns ``{"cameras": ..., "areas": ..., "maintenance": ...}``:
 
@@ -104,7 +107,12 @@ def camera_health(
     """
     cams = cameras.assign(camera_id=cameras["camera_id"].astype(str)).reset_index(drop=True)
     ids = pd.Index(cams["camera_id"])
-    active, grid = activity_matrix(flow, ids, freq=freq, start=start, end=end)
+    if activity is not None:
+        active, grid = activity
+    elif flow is not None:
+        active, grid = activity_matrix(flow, ids, freq=freq, start=start, end=end)
+    else:
+        raise ValueError("camera_health needs flow or activity")
     off = offline_matrix(active, cams["lon"].to_numpy(), cams["lat"].to_numpy(),
                          n_silent=n_silent, k=k, min_neighbour_share=min_neighbour_share)
     t = off.shape[1]

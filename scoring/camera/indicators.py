@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from data_contracts.vocab import DELIVERY_PLATFORMS, TIMEZONE, VIOLATION_TYPES
@@ -51,6 +52,7 @@ __all__ = [
     "hour_weekday_profile",
     "time_band_sql",
     "indicator_columns",
+    "activity_matrix_db",
 ]
 
 #: Violation codes that count as violations (``none`` is a clean pass).
@@ -330,3 +332,29 @@ def camera_type_counts(db: CameraDB) -> pd.DataFrame:
     return db.sql(f"""
     SELECT camera_id, sum(n_passes)::BIGINT AS n_passes, sum(n_det)::BIGINT AS n_det, {sums}
     FROM cube GROUP BY camera_id ORDER BY camera_id""")
+
+
+def activity_matrix_db(db: CameraDB, camera_ids: pd.Index, freq_s: int = 900
+                       ) -> tuple[np.ndarray, pd.DatetimeIndex]:
+    """Cameras × intervals boolean matrix (True = the camera reported any vehicle) built from
+    the ``flow`` view inside DuckDB, for flows too large for pandas (month × 10,000 cameras =
+    29 M rows). Rows follow ``camera_ids``; columns are the ``freq_s`` intervals from the
+    first to the last interval start."""
+    db.con.register("_cam_index", pd.DataFrame({"camera_id": camera_ids.astype(str),
+                                                "row": np.arange(len(camera_ids))}))
+    t0, t1 = db.con.execute(
+        "SELECT epoch(min(CAST(interval_start AS TIMESTAMPTZ))), "
+        "epoch(max(CAST(interval_start AS TIMESTAMPTZ))) FROM flow").fetchone()
+    n_t = int((t1 - t0) // freq_s) + 1
+    r = db.con.execute(f"""
+        SELECT c.row::INTEGER AS r,
+               ((epoch(CAST(f.interval_start AS TIMESTAMPTZ)) - {t0}) // {freq_s})::INTEGER AS t
+        FROM flow f JOIN _cam_index c ON c.camera_id = CAST(f.camera_id AS VARCHAR)
+        WHERE coalesce(f.n_ebike, 0) + coalesce(f.n_tricycle, 0) + coalesce(f.n_motorcycle, 0) > 0
+    """).fetchnumpy()
+    db.con.unregister("_cam_index")
+    a = np.zeros((len(camera_ids), n_t), dtype=bool)
+    a[r["r"], r["t"]] = True
+    grid = pd.date_range(pd.Timestamp(t0, unit="s", tz="UTC").tz_convert(TIMEZONE),
+                         periods=n_t, freq=f"{freq_s}s")
+    return a, grid

@@ -124,10 +124,10 @@ def run_camera_analytics(
         trend_alpha=cfg.trend_alpha, **hk)
     done("hotspots")
 
-    if flow is not None:
-        fl = flow if isinstance(flow, pd.DataFrame) else db.sql(
-            "SELECT camera_id, interval_start, n_ebike, n_tricycle, n_motorcycle FROM flow")
-        h = health.camera_health(cams, fl, n_silent=cfg.health_n_silent, k=cfg.health_k,
+    if db.has_flow:
+        act = indicators.activity_matrix_db(db, pd.Index(cams["camera_id"]))
+        h = health.camera_health(cams, activity=act, n_silent=cfg.health_n_silent,
+                                 k=cfg.health_k,
                                  min_neighbour_share=cfg.health_min_neighbour_share,
                                  target=cfg.online_target)
         out["camera_health"] = h["cameras"]

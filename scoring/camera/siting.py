@@ -104,8 +104,10 @@ def greedy_max_coverage(a: sp.spmatrix, w: ArrayLike, k: int
         step += 1
         # Data-dependent bound: f(S_t) + sum of the k largest current marginal gains.
         # Heap values are upper bounds of the true gains (submodularity), so it stays valid.
-        top = heapq.nsmallest(k, heap)
-        bound = min(bound, total + float(sum(-x for x, _ in top)))
+        # Evaluated at steps 1, 2, 4, 8, ... and the last one (each costs O(n log k)).
+        if step & (step - 1) == 0 or len(sel) == k:
+            top = heapq.nsmallest(k, heap)
+            bound = min(bound, total + float(sum(-x for x, _ in top)))
     return np.asarray(sel, dtype=np.int64), np.asarray(gains, float), max(bound, total)
 
 
