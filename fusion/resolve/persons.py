@@ -19,7 +19,7 @@ import pandas as pd
 from fusion.resolve.chinese import register_duckdb_functions
 from fusion.resolve.clusters import guarded_clusters, stable_ids
 from fusion.resolve.features import person_features
-from fusion.resolve.splink_settings import PERSON_THRESHOLD, person_settings
+from fusion.resolve.splink_settings import MIN_RECORDS_FOR_U, PERSON_THRESHOLD, person_settings
 
 
 def _quiet_splink() -> None:
@@ -69,7 +69,8 @@ def score_pairs(profiles: pd.DataFrame, threshold: float = 0.5, con: duckdb.Duck
     n = max(len(profiles), 2)
     settings = person_settings("duckdb", probability_two_random_records_match=min(0.5, 2.0 / n))
     linker = Linker(db_api.register(profiles), settings)
-    linker.training.estimate_u_using_random_sampling(max_pairs=min(5e5, n * (n - 1) / 2), seed=1)
+    if n >= MIN_RECORDS_FOR_U:
+        linker.training.estimate_u_using_random_sampling(max_pairs=5e5, seed=1)
     pred = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
     return pred, linker
 
