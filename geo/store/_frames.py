@@ -92,7 +92,8 @@ _ARROW: dict[str, pa.DataType] = {
     "str": pa.string(),
     "string": pa.string(),
 }
-# Lossless widenings accepted when a frame is appended to an existing table (new → table).
+# Casts accepted when a frame is appended to an existing table (new kind → table kind); the
+# ones that could lose values (NULLs into int64, sign, ≥ 2**63) are checked in `conform`.
 _CASTS: set[tuple[str, str]] = {
     ("int64", "Int64"),
     ("int64", "float64"),
