@@ -104,10 +104,11 @@ def _write_file(spec: FeedSpec, path: Path, part: pd.DataFrame, canon: pd.DataFr
     if spec.fmt == "csv":
         pos = {f: j for j, f in enumerate(fields)}
         raw: dict[int, dict[int, str]] = {}
-        for i, r in enumerate(rids):
-            for f in fields:
-                if (int(r), f) in raw_cells:
-                    raw.setdefault(i, {})[pos[f]] = str(part.iloc[i][f])
+        where = {int(r): i for i, r in enumerate(rids)} if raw_cells else {}
+        for r, f in sorted(raw_cells):
+            i = where.get(r)
+            if i is not None:
+                raw.setdefault(i, {})[pos[f]] = str(part.iloc[i][f])
         write_csv(path, headers, rows, spec.encoding or "utf-8", raw)
     elif spec.fmt == "xlsx":
         write_xlsx(path, headers, rows, sheet=spec.name_zh.split(" ")[0],
