@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 import psutil
+
+# run as a script, sys.path[0] is benchmarks/ (which holds other benchmarks named like packages)
+_ROOT = str(Path(__file__).resolve().parents[1])
+sys.path[:] = [_ROOT] + [
+    p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent
+]
 
 
 def _peak_rss(stop: threading.Event, out: list[int]) -> None:
@@ -40,12 +47,16 @@ def run(scale: float, days: int) -> None:
             th = threading.Thread(target=_peak_rss, args=(stop, peak), daemon=True)
             th.start()
             t = time.perf_counter()
-            rep = ingest_folder(work / "city", str(work / "store"), secret="benchmark-secret-0123", city="430900")
+            rep = ingest_folder(
+                work / "city", str(work / "store"), secret="benchmark-secret-0123", city="430900"
+            )
             sec = time.perf_counter() - t
             stop.set()
             th.join()
-            print(f"scale {scale} {attempt}: {rep.rows_in:,} rows in {sec:.1f} s = {rep.rows_in / sec:,.0f} rows/s; "
-                  f"new rows {rep.new_rows:,}; peak RSS {peak[0] / 2**20:,.0f} MiB")
+            print(
+                f"scale {scale} {attempt}: {rep.rows_in:,} rows in {sec:.1f} s = {rep.rows_in / sec:,.0f} rows/s; "
+                f"new rows {rep.new_rows:,}; peak RSS {peak[0] / 2**20:,.0f} MiB"
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -6,4 +6,12 @@
 from data_contracts._model import ContractError, FeedContract, FieldSpec
 from data_contracts.registry import FEED_IDS, UnknownFeedError, all_contracts, get
 
-__all__ = ["FEED_IDS", "ContractError", "FeedContract", "FieldSpec", "UnknownFeedError", "all_contracts", "get"]
+__all__ = [
+    "FEED_IDS",
+    "ContractError",
+    "FeedContract",
+    "FieldSpec",
+    "UnknownFeedError",
+    "all_contracts",
+    "get",
+]

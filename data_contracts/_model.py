@@ -15,7 +15,12 @@ from typing import Literal
 import pandera.pandas as pa
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from data_contracts.vocab import EVENT_CATEGORIES, PROTECTED_ATTRIBUTES, SENSITIVITY, UPDATE_FREQUENCIES
+from data_contracts.vocab import (
+    EVENT_CATEGORIES,
+    PROTECTED_ATTRIBUTES,
+    SENSITIVITY,
+    UPDATE_FREQUENCIES,
+)
 
 
 class ContractError(ValueError):
@@ -59,7 +64,9 @@ class FieldSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Canonical column name.")
-    source: tuple[str, ...] = Field(min_length=1, description="Department's header(s); first is primary.")
+    source: tuple[str, ...] = Field(
+        min_length=1, description="Department's header(s); first is primary."
+    )
     kind: FieldKind = "text"
     meaning: str = Field(min_length=1, description="含义 / meaning (中文 first).")
     unit: str | None = None
@@ -102,7 +109,17 @@ class FeedContract(BaseModel):
     name_zh: str
     name_en: str
     department: str
-    category: Literal["gazetteer", "population", "places", "units", "events", "vehicles", "sensors", "context", "care"]
+    category: Literal[
+        "gazetteer",
+        "population",
+        "places",
+        "units",
+        "events",
+        "vehicles",
+        "sensors",
+        "context",
+        "care",
+    ]
     frequency: Frequency
     format: FileFormat
     encoding: Encoding
@@ -113,7 +130,8 @@ class FeedContract(BaseModel):
         None, description="Field holding the record's own date/time; partitions the table by month."
     )
     event_category: str | None = Field(
-        None, description="For event feeds: a fixed EVENT_CATEGORIES code, or the name of a category field."
+        None,
+        description="For event feeds: a fixed EVENT_CATEGORIES code, or the name of a category field.",
     )
     notes: str = ""
 
@@ -127,12 +145,18 @@ class FeedContract(BaseModel):
                 raise ContractError(f"{self.feed_id}: primary key {k!r} is not a field")
         if self.record_time and self.record_time not in names:
             raise ContractError(f"{self.feed_id}: record_time {self.record_time!r} is not a field")
-        if self.crs not in ("address", "none") and not {"lon", "lat"} <= set(names) and "geometry" not in names:
+        if (
+            self.crs not in ("address", "none")
+            and not {"lon", "lat"} <= set(names)
+            and "geometry" not in names
+        ):
             raise ContractError(f"{self.feed_id}: crs {self.crs} declared but no lon/lat fields")
         if self.event_category is not None:
             ec = self.event_category
             if ec not in EVENT_CATEGORIES and ec not in names:
-                raise ContractError(f"{self.feed_id}: event_category {ec!r} is neither a code nor a field")
+                raise ContractError(
+                    f"{self.feed_id}: event_category {ec!r} is neither a code nor a field"
+                )
         if self.frequency not in UPDATE_FREQUENCIES:  # pragma: no cover - Literal guards it
             raise ContractError(f"{self.feed_id}: unknown frequency")
         return self
@@ -201,6 +225,7 @@ def sensitivity_label(level: str) -> str:
 
 
 # -- small constructors that keep the 47 contract files short ---------------------------------
+
 
 def f(
     name: str,

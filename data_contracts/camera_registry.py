@@ -17,15 +17,15 @@ CONTRACT = FeedContract(
     format="xlsx",
     encoding="binary",
     crs="BD09",
-    primary_key=('camera_id',),
+    primary_key=("camera_id",),
     fields=(
-        f('camera_id', '设备编码', 'code', '设备编码 camera id', required=True),
-        f('name', '点位名称', 'text', '点位名称 name'),
-        f('lon', '经度', 'lon', '经度 longitude', required=True, unit="degree"),
-        f('lat', '纬度', 'lat', '纬度 latitude', required=True, unit="degree"),
-        f('direction', '监控方向', 'text', '监控方向 direction'),
-        f('install_date', '安装日期', 'date', '安装日期 installation date'),
-        f('has_ebike_algo', '非机动车算法', 'text', '非机动车算法 has e-bike algorithm'),
+        f("camera_id", "设备编码", "code", "设备编码 camera id", required=True),
+        f("name", "点位名称", "text", "点位名称 name"),
+        f("lon", "经度", "lon", "经度 longitude", required=True, unit="degree"),
+        f("lat", "纬度", "lat", "纬度 latitude", required=True, unit="degree"),
+        f("direction", "监控方向", "text", "监控方向 direction"),
+        f("install_date", "安装日期", "date", "安装日期 installation date"),
+        f("has_ebike_algo", "非机动车算法", "text", "非机动车算法 has e-bike algorithm"),
     ),
 )
 

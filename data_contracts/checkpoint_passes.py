@@ -17,13 +17,20 @@ CONTRACT = FeedContract(
     format="parquet",
     encoding="binary",
     crs="none",
-    primary_key=('checkpoint_id', 'ts', 'plate'),
+    primary_key=("checkpoint_id", "ts", "plate"),
     record_time="ts",
     fields=(
-        f('checkpoint_id', '卡口编号', 'code', '卡口编号 checkpoint id', required=True),
-        f('ts', '过车时间', 'datetime', '过车时间 timestamp', required=True),
-        f('plate', '号牌号码', 'plate', '号牌号码 vehicle plate', required=True, sensitivity="personal"),
-        f('direction', '行驶方向', 'text', '行驶方向 direction'),
+        f("checkpoint_id", "卡口编号", "code", "卡口编号 checkpoint id", required=True),
+        f("ts", "过车时间", "datetime", "过车时间 timestamp", required=True),
+        f(
+            "plate",
+            "号牌号码",
+            "plate",
+            "号牌号码 vehicle plate",
+            required=True,
+            sensitivity="personal",
+        ),
+        f("direction", "行驶方向", "text", "行驶方向 direction"),
     ),
 )
 

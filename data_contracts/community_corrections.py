@@ -17,13 +17,26 @@ CONTRACT = FeedContract(
     format="xlsx",
     encoding="binary",
     crs="address",
-    primary_key=('id_number',),
+    primary_key=("id_number",),
     fields=(
-        f('name', '姓名', 'person_name', '姓名 name', required=True, sensitivity="sensitive"),
-        f('id_number', '身份证号', 'id_number', '身份证号 resident ID number', required=True, sensitivity="sensitive"),
-        f('correction_kind', '矫正类别', 'text', '矫正类别 correction kind', sensitivity="sensitive"),
-        f('start_date', '矫正起始日期', 'date', '矫正起始日期 start date'),
-        f('address', '居住地址', 'address', '居住地址 address text'),
+        f("name", "姓名", "person_name", "姓名 name", required=True, sensitivity="sensitive"),
+        f(
+            "id_number",
+            "身份证号",
+            "id_number",
+            "身份证号 resident ID number",
+            required=True,
+            sensitivity="sensitive",
+        ),
+        f(
+            "correction_kind",
+            "矫正类别",
+            "text",
+            "矫正类别 correction kind",
+            sensitivity="sensitive",
+        ),
+        f("start_date", "矫正起始日期", "date", "矫正起始日期 start date"),
+        f("address", "居住地址", "address", "居住地址 address text"),
     ),
 )
 

@@ -17,13 +17,26 @@ CONTRACT = FeedContract(
     format="csv",
     encoding="utf-8-sig",
     crs="none",
-    primary_key=('phone',),
+    primary_key=("phone",),
     fields=(
-        f('name', '骑手姓名', 'person_name', '骑手姓名 name', required=True, sensitivity="personal"),
-        f('phone', '手机号', 'phone', '手机号 phone number', required=True, sensitivity="personal"),
-        f('id_number', '身份证号', 'id_number', '身份证号 resident ID number', sensitivity="personal"),
-        f('platform', '平台', 'text', '平台 platform', required=True),
-        f('plate', '电动车号牌', 'plate', '电动车号牌 vehicle plate', sensitivity="personal"),
+        f(
+            "name",
+            "骑手姓名",
+            "person_name",
+            "骑手姓名 name",
+            required=True,
+            sensitivity="personal",
+        ),
+        f("phone", "手机号", "phone", "手机号 phone number", required=True, sensitivity="personal"),
+        f(
+            "id_number",
+            "身份证号",
+            "id_number",
+            "身份证号 resident ID number",
+            sensitivity="personal",
+        ),
+        f("platform", "平台", "text", "平台 platform", required=True),
+        f("plate", "电动车号牌", "plate", "电动车号牌 vehicle plate", sensitivity="personal"),
     ),
 )
 

@@ -17,12 +17,12 @@ CONTRACT = FeedContract(
     format="csv",
     encoding="utf-8",
     crs="none",
-    primary_key=('detection_id',),
+    primary_key=("detection_id",),
     fields=(
-        f('detection_id', '抓拍编号', 'code', '抓拍编号 detection id', required=True),
-        f('camera_id', '设备编码', 'code', '设备编码 camera id'),
-        f('detected_violation', '系统判定', 'text', '系统判定 detected violation'),
-        f('reviewed_violation', '复核结果', 'text', '复核结果 reviewed violation', required=True),
+        f("detection_id", "抓拍编号", "code", "抓拍编号 detection id", required=True),
+        f("camera_id", "设备编码", "code", "设备编码 camera id"),
+        f("detected_violation", "系统判定", "text", "系统判定 detected violation"),
+        f("reviewed_violation", "复核结果", "text", "复核结果 reviewed violation", required=True),
     ),
 )
 

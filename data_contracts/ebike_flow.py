@@ -17,14 +17,20 @@ CONTRACT = FeedContract(
     format="csv",
     encoding="utf-8",
     crs="none",
-    primary_key=('camera_id', 'interval_start'),
+    primary_key=("camera_id", "interval_start"),
     record_time="interval_start",
     fields=(
-        f('camera_id', '设备编码', 'code', '设备编码 camera id', required=True),
-        f('interval_start', '统计开始时间', 'datetime', '统计开始时间 interval start', required=True),
-        f('n_ebike', '电动自行车', 'int', '电动自行车 e-bikes'),
-        f('n_tricycle', '三轮车', 'int', '三轮车 tricycles'),
-        f('n_motorcycle', '摩托车', 'int', '摩托车 motorcycles'),
+        f("camera_id", "设备编码", "code", "设备编码 camera id", required=True),
+        f(
+            "interval_start",
+            "统计开始时间",
+            "datetime",
+            "统计开始时间 interval start",
+            required=True,
+        ),
+        f("n_ebike", "电动自行车", "int", "电动自行车 e-bikes"),
+        f("n_tricycle", "三轮车", "int", "三轮车 tricycles"),
+        f("n_motorcycle", "摩托车", "int", "摩托车 motorcycles"),
     ),
 )
 

@@ -17,13 +17,13 @@ CONTRACT = FeedContract(
     format="jsonl",
     encoding="utf-8",
     crs="none",
-    primary_key=('alarm_id',),
+    primary_key=("alarm_id",),
     record_time="ts",
     fields=(
-        f('alarm_id', '告警编号', 'code', '告警编号 alarm id', required=True),
-        f('building_id', '楼栋编号', 'code', '楼栋编号 building id', required=True),
-        f('elevator_id', '电梯编号', 'code', '电梯编号 elevator id'),
-        f('ts', '告警时间', 'datetime', '告警时间 timestamp', required=True),
+        f("alarm_id", "告警编号", "code", "告警编号 alarm id", required=True),
+        f("building_id", "楼栋编号", "code", "楼栋编号 building id", required=True),
+        f("elevator_id", "电梯编号", "code", "电梯编号 elevator id"),
+        f("ts", "告警时间", "datetime", "告警时间 timestamp", required=True),
     ),
 )
 

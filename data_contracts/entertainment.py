@@ -17,14 +17,14 @@ CONTRACT = FeedContract(
     format="csv",
     encoding="gb18030",
     crs="GCJ02",
-    primary_key=('licence_no',),
+    primary_key=("licence_no",),
     fields=(
-        f('licence_no', '许可证号', 'code', '许可证号 licence number', required=True),
-        f('name', '场所名称', 'text', '场所名称 name', required=True),
-        f('sub_kind', '类别', 'text', '类别 sub-kind'),
-        f('address', '地址', 'address', '地址 address text'),
-        f('lon', '经度', 'lon', '经度 longitude', unit="degree"),
-        f('lat', '纬度', 'lat', '纬度 latitude', unit="degree"),
+        f("licence_no", "许可证号", "code", "许可证号 licence number", required=True),
+        f("name", "场所名称", "text", "场所名称 name", required=True),
+        f("sub_kind", "类别", "text", "类别 sub-kind"),
+        f("address", "地址", "address", "地址 address text"),
+        f("lon", "经度", "lon", "经度 longitude", unit="degree"),
+        f("lat", "纬度", "lat", "纬度 latitude", unit="degree"),
     ),
 )
 

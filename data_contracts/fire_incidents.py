@@ -17,15 +17,15 @@ CONTRACT = FeedContract(
     format="csv",
     encoding="gb18030",
     crs="address",
-    primary_key=('record_no',),
+    primary_key=("record_no",),
     record_time="reported_at",
     event_category="fire",
     fields=(
-        f('record_no', '警情编号', 'code', '警情编号 record number', required=True),
-        f('reported_at', '接警时间', 'datetime', '接警时间 reported at', required=True),
-        f('address', '起火地址', 'address', '起火地址 address text', required=True),
-        f('cause', '起火原因', 'text', '起火原因 fire cause'),
-        f('severity', '火灾等级', 'text', '火灾等级 severity'),
+        f("record_no", "警情编号", "code", "警情编号 record number", required=True),
+        f("reported_at", "接警时间", "datetime", "接警时间 reported at", required=True),
+        f("address", "起火地址", "address", "起火地址 address text", required=True),
+        f("cause", "起火原因", "text", "起火原因 fire cause"),
+        f("severity", "火灾等级", "text", "火灾等级 severity"),
     ),
 )
 

@@ -17,12 +17,19 @@ CONTRACT = FeedContract(
     format="geojson",
     encoding="utf-8",
     crs="WGS84",
-    primary_key=('grid_id',),
+    primary_key=("grid_id",),
     fields=(
-        f('grid_id', '网格编码', 'code', '网格编码 grid id', required=True),
-        f('name', '网格名称', 'text', '网格名称 name'),
-        f('township_code', '乡镇街道代码', 'code', '乡镇街道代码 township code'),
-        f("geometry", ("geometry",), "geometry", "几何 geometry (WGS-84)", required=True, sensitivity="public"),
+        f("grid_id", "网格编码", "code", "网格编码 grid id", required=True),
+        f("name", "网格名称", "text", "网格名称 name"),
+        f("township_code", "乡镇街道代码", "code", "乡镇街道代码 township code"),
+        f(
+            "geometry",
+            ("geometry",),
+            "geometry",
+            "几何 geometry (WGS-84)",
+            required=True,
+            sensitivity="public",
+        ),
     ),
 )
 

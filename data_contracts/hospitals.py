@@ -17,14 +17,14 @@ CONTRACT = FeedContract(
     format="csv",
     encoding="utf-8",
     crs="GCJ02",
-    primary_key=('name',),
+    primary_key=("name",),
     fields=(
-        f('name', '机构名称', 'text', '机构名称 name', required=True),
-        f('uscc', '统一社会信用代码', 'uscc', '统一社会信用代码 unified social credit code'),
-        f('sub_kind', '机构类别', 'text', '机构类别 sub-kind'),
-        f('address', '地址', 'address', '地址 address text'),
-        f('lon', '经度', 'lon', '经度 longitude', unit="degree"),
-        f('lat', '纬度', 'lat', '纬度 latitude', unit="degree"),
+        f("name", "机构名称", "text", "机构名称 name", required=True),
+        f("uscc", "统一社会信用代码", "uscc", "统一社会信用代码 unified social credit code"),
+        f("sub_kind", "机构类别", "text", "机构类别 sub-kind"),
+        f("address", "地址", "address", "地址 address text"),
+        f("lon", "经度", "lon", "经度 longitude", unit="degree"),
+        f("lat", "纬度", "lat", "纬度 latitude", unit="degree"),
     ),
 )
 

@@ -17,11 +17,11 @@ CONTRACT = FeedContract(
     format="xlsx",
     encoding="binary",
     crs="address",
-    primary_key=('township', 'date'),
+    primary_key=("township", "date"),
     fields=(
-        f('township', '乡镇', 'text', '乡镇 township name', required=True),
-        f('rule', '赶场规则', 'text', '赶场规则 market-day rule'),
-        f('date', '赶场日期', 'date', '赶场日期 date', required=True),
+        f("township", "乡镇", "text", "乡镇 township name", required=True),
+        f("rule", "赶场规则", "text", "赶场规则 market-day rule"),
+        f("date", "赶场日期", "date", "赶场日期 date", required=True),
     ),
 )
 

@@ -17,13 +17,20 @@ CONTRACT = FeedContract(
     format="xlsx",
     encoding="binary",
     crs="address",
-    primary_key=('id_number',),
+    primary_key=("id_number",),
     fields=(
-        f('name', '姓名', 'person_name', '姓名 name', required=True, sensitivity="sensitive"),
-        f('id_number', '公民身份号码', 'id_number', '公民身份号码 resident ID number', required=True, sensitivity="sensitive"),
-        f('released_on', '释放日期', 'date', '释放日期 release date'),
-        f('offence', '原罪名', 'text', '原罪名 offence', sensitivity="sensitive"),
-        f('address', '居住地址', 'address', '居住地址 address text'),
+        f("name", "姓名", "person_name", "姓名 name", required=True, sensitivity="sensitive"),
+        f(
+            "id_number",
+            "公民身份号码",
+            "id_number",
+            "公民身份号码 resident ID number",
+            required=True,
+            sensitivity="sensitive",
+        ),
+        f("released_on", "释放日期", "date", "释放日期 release date"),
+        f("offence", "原罪名", "text", "原罪名 offence", sensitivity="sensitive"),
+        f("address", "居住地址", "address", "居住地址 address text"),
     ),
 )
 

@@ -17,13 +17,20 @@ CONTRACT = FeedContract(
     format="geojson",
     encoding="utf-8",
     crs="WGS84",
-    primary_key=('road_id',),
+    primary_key=("road_id",),
     fields=(
-        f('road_id', '道路编码', 'code', '道路编码 road id', required=True),
-        f('name', '道路名称', 'text', '道路名称 name'),
-        f('kind', '道路等级', 'text', '道路等级 kind'),
-        f('county_adcode', '行政区划代码', 'code', '行政区划代码 county adcode'),
-        f("geometry", ("geometry",), "geometry", "几何 geometry (WGS-84)", required=True, sensitivity="public"),
+        f("road_id", "道路编码", "code", "道路编码 road id", required=True),
+        f("name", "道路名称", "text", "道路名称 name"),
+        f("kind", "道路等级", "text", "道路等级 kind"),
+        f("county_adcode", "行政区划代码", "code", "行政区划代码 county adcode"),
+        f(
+            "geometry",
+            ("geometry",),
+            "geometry",
+            "几何 geometry (WGS-84)",
+            required=True,
+            sensitivity="public",
+        ),
     ),
 )
 

@@ -17,13 +17,20 @@ CONTRACT = FeedContract(
     format="csv",
     encoding="utf-8",
     crs="none",
-    primary_key=('id_number', 'followed_on'),
+    primary_key=("id_number", "followed_on"),
     record_time="followed_on",
     fields=(
-        f('id_number', '患者身份证号', 'id_number', '患者身份证号 resident ID number', required=True, sensitivity="sensitive"),
-        f('followed_on', '随访日期', 'date', '随访日期 follow-up date', required=True),
-        f('status', '随访结果', 'text', '随访结果 status', sensitivity="sensitive"),
-        f('doctor', '随访医生', 'person_name', '随访医生 doctor', sensitivity="personal"),
+        f(
+            "id_number",
+            "患者身份证号",
+            "id_number",
+            "患者身份证号 resident ID number",
+            required=True,
+            sensitivity="sensitive",
+        ),
+        f("followed_on", "随访日期", "date", "随访日期 follow-up date", required=True),
+        f("status", "随访结果", "text", "随访结果 status", sensitivity="sensitive"),
+        f("doctor", "随访医生", "person_name", "随访医生 doctor", sensitivity="personal"),
     ),
 )
 

@@ -17,13 +17,13 @@ CONTRACT = FeedContract(
     format="jsonl",
     encoding="utf-8",
     crs="none",
-    primary_key=('alarm_id',),
+    primary_key=("alarm_id",),
     record_time="ts",
     fields=(
-        f('alarm_id', 'alarmId', 'code', 'alarmId alarm id', required=True),
-        f('device_id', 'deviceId', 'code', 'deviceId device id', required=True),
-        f('ts', 'alarmTime', 'datetime', 'alarmTime timestamp', required=True),
-        f('alarm_type', 'alarmType', 'text', 'alarmType alarm type'),
+        f("alarm_id", "alarmId", "code", "alarmId alarm id", required=True),
+        f("device_id", "deviceId", "code", "deviceId device id", required=True),
+        f("ts", "alarmTime", "datetime", "alarmTime timestamp", required=True),
+        f("alarm_type", "alarmType", "text", "alarmType alarm type"),
     ),
 )
 

@@ -17,14 +17,14 @@ CONTRACT = FeedContract(
     format="xlsx",
     encoding="binary",
     crs="address",
-    primary_key=('name', 'address'),
+    primary_key=("name", "address"),
     fields=(
-        f('name', '场所名称', 'text', '场所名称 name', required=True),
-        f('uscc', '统一社会信用代码', 'uscc', '统一社会信用代码 unified social credit code'),
-        f('sub_kind', '场所类型', 'text', '场所类型 sub-kind'),
-        f('address', '地址', 'address', '地址 address text', required=True),
-        f('manager_name', '负责人', 'person_name', '负责人 manager name', sensitivity="personal"),
-        f('phone', '联系电话', 'phone', '联系电话 phone number', sensitivity="personal"),
+        f("name", "场所名称", "text", "场所名称 name", required=True),
+        f("uscc", "统一社会信用代码", "uscc", "统一社会信用代码 unified social credit code"),
+        f("sub_kind", "场所类型", "text", "场所类型 sub-kind"),
+        f("address", "地址", "address", "地址 address text", required=True),
+        f("manager_name", "负责人", "person_name", "负责人 manager name", sensitivity="personal"),
+        f("phone", "联系电话", "phone", "联系电话 phone number", sensitivity="personal"),
     ),
 )
 

@@ -65,8 +65,20 @@ SENSITIVITY: Final[dict[str, tuple[str, str]]] = {
 #: Attributes no model may use as a factor (BRIEF guardrails). Matched on field names and
 #: on a contract field's ``protected`` flag.
 PROTECTED_ATTRIBUTES: Final[frozenset[str]] = frozenset(
-    {"ethnicity", "nation", "minzu", "religion", "political_affiliation", "party", "petition",
-     "petitioner", "xinfang", "assembly", "sexual_orientation", "health_genetic"}
+    {
+        "ethnicity",
+        "nation",
+        "minzu",
+        "religion",
+        "political_affiliation",
+        "party",
+        "petition",
+        "petitioner",
+        "xinfang",
+        "assembly",
+        "sexual_orientation",
+        "health_genetic",
+    }
 )
 
 #: Four risk colours, most severe first: (code, 中文, English, hex).
@@ -82,7 +94,10 @@ TIMEZONE: Final[str] = "Asia/Shanghai"
 #: Why a row was quarantined at ingest (reason code: (中文, English)). One row can be
 #: quarantined once; the first failing field (in contract order) names the reason.
 QUARANTINE_REASONS: Final[dict[str, tuple[str, str]]] = {
-    "malformed_record": ("记录格式损坏", "malformed record (wrong field count, truncated JSON line)"),
+    "malformed_record": (
+        "记录格式损坏",
+        "malformed record (wrong field count, truncated JSON line)",
+    ),
     "missing_required": ("必填字段缺失", "required field missing"),
     "bad_datetime": ("日期时间无法解析", "unparseable date/time"),
     "bad_number": ("数值无法解析", "unparseable number"),

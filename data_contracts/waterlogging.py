@@ -17,14 +17,22 @@ CONTRACT = FeedContract(
     format="csv",
     encoding="utf-8",
     crs="WGS84",
-    primary_key=('sensor_id', 'ts'),
+    primary_key=("sensor_id", "ts"),
     record_time="ts",
     fields=(
-        f('sensor_id', '站点编号', 'code', '站点编号 sensor id', required=True),
-        f('lon', '经度', 'lon', '经度 longitude', unit="degree"),
-        f('lat', '纬度', 'lat', '纬度 latitude', unit="degree"),
-        f('ts', '监测时间', 'datetime', '监测时间 timestamp', required=True),
-        f('depth_cm', '积水深度(cm)', 'float', '积水深度(cm) water depth', unit="cm", min_value=0, max_value=500),
+        f("sensor_id", "站点编号", "code", "站点编号 sensor id", required=True),
+        f("lon", "经度", "lon", "经度 longitude", unit="degree"),
+        f("lat", "纬度", "lat", "纬度 latitude", unit="degree"),
+        f("ts", "监测时间", "datetime", "监测时间 timestamp", required=True),
+        f(
+            "depth_cm",
+            "积水深度(cm)",
+            "float",
+            "积水深度(cm) water depth",
+            unit="cm",
+            min_value=0,
+            max_value=500,
+        ),
     ),
 )
 

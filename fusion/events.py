@@ -24,13 +24,34 @@ EVENTS_TABLE = "events"
 
 #: Keyword → category, tried in order on the source label (after exact vocabulary labels).
 _KEYWORDS: tuple[tuple[str, str], ...] = (
-    ("入室", "burglary"), ("盗抢", "vehicle_theft"), ("盗窃车", "vehicle_theft"), ("车辆被盗", "vehicle_theft"),
-    ("电动车被盗", "vehicle_theft"), ("诈骗", "fraud"), ("盗", "theft"), ("扒窃", "theft"),
-    ("抢", "theft"), ("殴打", "assault"), ("伤害", "assault"), ("斗殴", "assault"), ("打架", "assault"),
-    ("纠纷", "dispute"), ("矛盾", "dispute"), ("噪音", "dispute"), ("邻里", "dispute"), ("欠薪", "dispute"),
-    ("火", "fire"), ("烟", "fire"), ("事故", "traffic_accident"), ("违法", "traffic_violation"),
-    ("违停", "traffic_violation"), ("秩序", "public_order"), ("滋事", "public_order"), ("赌", "public_order"),
-    ("吸毒", "public_order"), ("醉酒", "public_order"),
+    ("入室", "burglary"),
+    ("盗抢", "vehicle_theft"),
+    ("盗窃车", "vehicle_theft"),
+    ("车辆被盗", "vehicle_theft"),
+    ("电动车被盗", "vehicle_theft"),
+    ("诈骗", "fraud"),
+    ("盗", "theft"),
+    ("扒窃", "theft"),
+    ("抢", "theft"),
+    ("殴打", "assault"),
+    ("伤害", "assault"),
+    ("斗殴", "assault"),
+    ("打架", "assault"),
+    ("纠纷", "dispute"),
+    ("矛盾", "dispute"),
+    ("噪音", "dispute"),
+    ("邻里", "dispute"),
+    ("欠薪", "dispute"),
+    ("火", "fire"),
+    ("烟", "fire"),
+    ("事故", "traffic_accident"),
+    ("违法", "traffic_violation"),
+    ("违停", "traffic_violation"),
+    ("秩序", "public_order"),
+    ("滋事", "public_order"),
+    ("赌", "public_order"),
+    ("吸毒", "public_order"),
+    ("醉酒", "public_order"),
 )
 
 
@@ -52,8 +73,12 @@ def categorise(labels: pd.Series) -> pd.Series:
 
 
 def build_events(
-    rows: pd.DataFrame, contract: FeedContract, secret: str, grids: pd.DataFrame | None,
-    counties: gpd.GeoDataFrame | None, h3_resolution: int = 9,
+    rows: pd.DataFrame,
+    contract: FeedContract,
+    secret: str,
+    grids: pd.DataFrame | None,
+    counties: gpd.GeoDataFrame | None,
+    h3_resolution: int = 9,
 ) -> gpd.GeoDataFrame:
     """Events of one feed's accepted analytic rows (see module doc); ``grids`` (grid_id,
     township_code, geometry) and ``counties`` (adcode, geometry) are WGS-84 areas or None."""
@@ -94,13 +119,25 @@ def build_events(
     from geo.h3cells import points_to_cells
 
     h3v = rows[h3c].to_numpy() if h3c in rows else points_to_cells(lon, lat, h3_resolution)
-    df = pd.DataFrame({
-        "event_id": eid.to_numpy(), "feed": contract.feed_id, "category": cat.to_numpy(),
-        "label": label.to_numpy(), "occurred_at": when.to_numpy(), "period": rows["period"].to_numpy(),
-        "lon": lon, "lat": lat, h3c: np.asarray(h3v, dtype=np.int64), "county_adcode": county,
-        "township_code": township, "grid_id": grid_id,
-        "address_id": rows["address_id"].to_numpy() if "address_id" in rows else None,
-        "match_score": rows["match_score"].to_numpy(dtype=float) if "match_score" in rows else np.where(ok, 1.0, 0.0),
-    })
+    df = pd.DataFrame(
+        {
+            "event_id": eid.to_numpy(),
+            "feed": contract.feed_id,
+            "category": cat.to_numpy(),
+            "label": label.to_numpy(),
+            "occurred_at": when.to_numpy(),
+            "period": rows["period"].to_numpy(),
+            "lon": lon,
+            "lat": lat,
+            h3c: np.asarray(h3v, dtype=np.int64),
+            "county_adcode": county,
+            "township_code": township,
+            "grid_id": grid_id,
+            "address_id": rows["address_id"].to_numpy() if "address_id" in rows else None,
+            "match_score": rows["match_score"].to_numpy(dtype=float)
+            if "match_score" in rows
+            else np.where(ok, 1.0, 0.0),
+        }
+    )
     df["occurred_at"] = pd.to_datetime(df["occurred_at"], utc=True)
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geom, crs="EPSG:4326"), crs="EPSG:4326")

@@ -35,7 +35,12 @@ import pandas as pd
 from data_contracts import FeedContract
 from data_contracts.registry import FEED_IDS, get
 from fusion.normalise._text import as_text, is_blank
-from fusion.normalise.addresses import AdminTable, admin_table_from_gazetteer, gazetteer_keys, match_addresses
+from fusion.normalise.addresses import (
+    AdminTable,
+    admin_table_from_gazetteer,
+    gazetteer_keys,
+    match_addresses,
+)
 from fusion.normalise.coords import normalise_coords
 from fusion.normalise.dates import SOURCE_TZ, parse_dates, parse_datetimes, parse_months
 from fusion.normalise.idcard import normalise_id_numbers
@@ -44,7 +49,13 @@ from fusion.normalise.phones import normalise_phones
 from fusion.normalise.plates import normalise_plates
 from fusion.normalise.uscc import normalise_uscc
 from fusion.pseudonymise import tokenise, tokenise_id_numbers
-from fusion.quarantine import QUARANTINE_TABLE, Reconciliation, empty_quarantine, quarantine_frame, reconcile
+from fusion.quarantine import (
+    QUARANTINE_TABLE,
+    Reconciliation,
+    empty_quarantine,
+    quarantine_frame,
+    reconcile,
+)
 from fusion.readers import EXTENSIONS, ROW, BadFileError, RawTable, read_file
 
 LOG_TABLE = "ingest_log"
@@ -84,14 +95,18 @@ def map_columns(raw: RawTable, contract: FeedContract) -> pd.DataFrame:
     cols = [c for c in df.columns if c != ROW]
     unknown = [c for c in cols if c not in mapping]
     if unknown:
-        raise BadFileError(raw.path, f"未知列 unknown columns {unknown} for feed {contract.feed_id}")
+        raise BadFileError(
+            raw.path, f"未知列 unknown columns {unknown} for feed {contract.feed_id}"
+        )
     renamed = df.rename(columns={c: mapping[c] for c in cols})
     dup = renamed.columns[renamed.columns.duplicated()].tolist()
     if dup:
         raise BadFileError(raw.path, f"列重复 columns map twice onto {dup}")
     missing = [f.source[0] for f in contract.fields if f.required and f.name not in renamed.columns]
     if missing:
-        raise BadFileError(raw.path, f"缺少必需列 missing required columns {missing} for feed {contract.feed_id}")
+        raise BadFileError(
+            raw.path, f"缺少必需列 missing required columns {missing} for feed {contract.feed_id}"
+        )
     for f in contract.fields:
         if f.name not in renamed.columns:
             renamed[f.name] = None
@@ -106,7 +121,9 @@ def content_hash(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
         s = df[c]
         parts[c] = s.astype(str) if s.dtype == object or s.dtype.kind in "OSUb" else s
         if c == "geometry":
-            parts[c] = pd.Series([g.wkb_hex if g is not None else "" for g in s], index=s.index)  # one WKB per feature
+            parts[c] = pd.Series(
+                [g.wkb_hex if g is not None else "" for g in s], index=s.index
+            )  # one WKB per feature
     h = pd.util.hash_pandas_object(pd.DataFrame(parts), index=False).to_numpy()
     return h.view(np.int64)
 
@@ -124,19 +141,28 @@ def by_unique(fn: Callable[[pd.Series], Any], col: pd.Series) -> Any:
         out = res.iloc[codes].reset_index(drop=True)
         out.index = col.index
         return out
-    return pd.Series(res.to_numpy()[codes] if not isinstance(res.dtype, pd.DatetimeTZDtype) else res.array.take(codes),
-                     index=col.index, name=col.name)
+    return pd.Series(
+        res.to_numpy()[codes]
+        if not isinstance(res.dtype, pd.DatetimeTZDtype)
+        else res.array.take(codes),
+        index=col.index,
+        name=col.name,
+    )
 
 
 def _period(times: pd.Series) -> np.ndarray:
     local = times.dt.tz_convert(SOURCE_TZ)
     ym = (local.dt.year * 100 + local.dt.month).to_numpy(dtype=float, na_value=np.nan)
     codes, uniq = pd.factorize(ym, use_na_sentinel=True)
-    labels = np.array([f"{int(u) // 100:04d}-{int(u) % 100:02d}" for u in uniq] + ["undated"], dtype=object)
+    labels = np.array(
+        [f"{int(u) // 100:04d}-{int(u) % 100:02d}" for u in uniq] + ["undated"], dtype=object
+    )
     return labels[codes]  # code -1 (NaT) picks the last label, "undated"
 
 
-def normalise_feed(df: pd.DataFrame, contract: FeedContract, file: str, ctx: NormaliseContext) -> NormalisedFeed:
+def normalise_feed(
+    df: pd.DataFrame, contract: FeedContract, file: str, ctx: NormaliseContext
+) -> NormalisedFeed:
     """Normalise one file's rows (canonical columns + ``_row``) under ``contract``.
 
     Pure: returns the accepted analytic rows, their raw-zone rows and the quarantine records.
@@ -159,8 +185,18 @@ def normalise_feed(df: pd.DataFrame, contract: FeedContract, file: str, ctx: Nor
     def fail(name: str, mask: np.ndarray, reason: str) -> None:
         new = mask & ~bad
         if new.any():
-            qparts.append(quarantine_frame(contract.feed_id, file, rows[new], name, reason, df.loc[new, name],
-                                           hashes[new], period[new]))
+            qparts.append(
+                quarantine_frame(
+                    contract.feed_id,
+                    file,
+                    rows[new],
+                    name,
+                    reason,
+                    df.loc[new, name],
+                    hashes[new],
+                    period[new],
+                )
+            )
             bad[new] = True
 
     if contract.record_time:
@@ -190,11 +226,15 @@ def normalise_feed(df: pd.DataFrame, contract: FeedContract, file: str, ctx: Nor
         if k in ("datetime", "date", "month"):
             t = parsed_times.get(f.name)
             if t is None:
-                t = by_unique({"date": parse_dates, "month": parse_months}.get(k, parse_datetimes), col)
+                t = by_unique(
+                    {"date": parse_dates, "month": parse_months}.get(k, parse_datetimes), col
+                )
             fail(f.name, ~blank & t.isna().to_numpy(), "bad_datetime")
             out[f.name] = t
         elif k in ("int", "float"):
-            num = pd.to_numeric(txt.replace("", np.nan) if txt is not None else col, errors="coerce")
+            num = pd.to_numeric(
+                txt.replace("", np.nan) if txt is not None else col, errors="coerce"
+            )
             num = pd.Series(num, index=col.index).astype(float)
             fail(f.name, ~blank & num.isna().to_numpy(), "bad_number")
             rng = np.zeros(n, dtype=bool)
@@ -275,7 +315,12 @@ def normalise_feed(df: pd.DataFrame, contract: FeedContract, file: str, ctx: Nor
         fail("lon", (st == "outside_city"), "outside_city")
         lon, lat = c["lon"].to_numpy(), c["lat"].to_numpy()
     addr_fields = [f.name for f in contract.fields if f.kind == "address"]
-    if addr_fields and contract.feed_id != "std_address" and ctx.gazetteer is not None and len(ctx.gazetteer):
+    if (
+        addr_fields
+        and contract.feed_id != "std_address"
+        and ctx.gazetteer is not None
+        and len(ctx.gazetteer)
+    ):
         a = by_unique(lambda v: match_addresses(v, ctx.gazetteer, ctx.admin), df[addr_fields[0]])
         out["address_id"] = a["address_id"].to_numpy()
         out["match_score"] = a["match_score"].to_numpy()
@@ -283,7 +328,10 @@ def normalise_feed(df: pd.DataFrame, contract: FeedContract, file: str, ctx: Nor
             lon, lat = a["lon"].to_numpy(), a["lat"].to_numpy()
         else:  # coordinates from the source win; the match fills the gaps
             gap = np.isnan(lon)
-            lon, lat = np.where(gap, a["lon"].to_numpy(), lon), np.where(gap, a["lat"].to_numpy(), lat)
+            lon, lat = (
+                np.where(gap, a["lon"].to_numpy(), lon),
+                np.where(gap, a["lat"].to_numpy(), lat),
+            )
     if lon is not None:
         from geo.h3cells import points_to_cells
 
@@ -292,23 +340,33 @@ def normalise_feed(df: pd.DataFrame, contract: FeedContract, file: str, ctx: Nor
 
     keep = ~bad
     meta = {"row_hash": hashes, "period": period, "source_file": file, "source_row": rows}
-    analytic = pd.DataFrame({**{k: (v.to_numpy() if isinstance(v, pd.Series) else v) for k, v in out.items()},
-                             **{k: v.to_numpy() for k, v in kinds.items()}, **meta})
+    analytic = pd.DataFrame(
+        {
+            **{k: (v.to_numpy() if isinstance(v, pd.Series) else v) for k, v in out.items()},
+            **{k: v.to_numpy() for k, v in kinds.items()},
+            **meta,
+        }
+    )
     analytic = analytic[keep].reset_index(drop=True)
     analytic = analytic.drop_duplicates(["period", "row_hash"], ignore_index=True)
     if "geometry" in analytic:
         import geopandas as gpd
 
-        analytic = gpd.GeoDataFrame(analytic, geometry=gpd.GeoSeries(analytic["geometry"].to_numpy(), crs="EPSG:4326"),
-                                    crs="EPSG:4326")
-    raw = pd.DataFrame({"period": period, "row_hash": hashes,
-                        **{k: v.to_numpy() for k, v in raw_out.items()}})[keep]
+        analytic = gpd.GeoDataFrame(
+            analytic,
+            geometry=gpd.GeoSeries(analytic["geometry"].to_numpy(), crs="EPSG:4326"),
+            crs="EPSG:4326",
+        )
+    raw = pd.DataFrame(
+        {"period": period, "row_hash": hashes, **{k: v.to_numpy() for k, v in raw_out.items()}}
+    )[keep]
     raw = raw.drop_duplicates(["period", "row_hash"], ignore_index=True)
     q = pd.concat(qparts, ignore_index=True) if qparts else empty_quarantine()
     return NormalisedFeed(analytic, raw, q, n)
 
 
 # -- folder discovery ------------------------------------------------------------------------
+
 
 def feed_of_path(path: Path, root: Path) -> str | None:
     """The feed id a file belongs to: its stem starts with ``<feed>`` (longest match), else a
@@ -345,6 +403,7 @@ def discover(folder: str | Path) -> dict[str, list[Path]]:
 
 # -- orchestration ---------------------------------------------------------------------------
 
+
 @dataclass
 class FileLoad:
     feed: str
@@ -377,10 +436,20 @@ class IngestReport:
         """Per feed: files, rows in, accepted, quarantined, new rows."""
         df = pd.DataFrame([f.__dict__ for f in self.files])
         if df.empty:
-            return pd.DataFrame(columns=["feed", "files", "rows_in", "accepted", "quarantined", "new_rows"])
-        return df.groupby("feed", sort=False).agg(
-            files=("file", "count"), rows_in=("rows_in", "sum"), accepted=("accepted", "sum"),
-            quarantined=("quarantined", "sum"), new_rows=("new_rows", "sum")).reset_index()
+            return pd.DataFrame(
+                columns=["feed", "files", "rows_in", "accepted", "quarantined", "new_rows"]
+            )
+        return (
+            df.groupby("feed", sort=False)
+            .agg(
+                files=("file", "count"),
+                rows_in=("rows_in", "sum"),
+                accepted=("accepted", "sum"),
+                quarantined=("quarantined", "sum"),
+                new_rows=("new_rows", "sum"),
+            )
+            .reset_index()
+        )
 
 
 def _city_polygon(city: str | None) -> Any:
@@ -413,7 +482,9 @@ def _file_sha(path: Path) -> str:
     return h.hexdigest()
 
 
-def _upsert(store: Any, table: str, df: pd.DataFrame, key: list[str], partition_by: list[str] | None) -> int:
+def _upsert(
+    store: Any, table: str, df: pd.DataFrame, key: list[str], partition_by: list[str] | None
+) -> int:
     if df.empty:
         return 0
     if not store.exists(table):
@@ -421,14 +492,22 @@ def _upsert(store: Any, table: str, df: pd.DataFrame, key: list[str], partition_
     return int(store.upsert(table, df, key))
 
 
-def _append_new(store: Any, table: str, df: pd.DataFrame, seen: dict[str, set[Any]], key: str,
-                partition_by: list[str] | None) -> int:
+def _append_new(
+    store: Any,
+    table: str,
+    df: pd.DataFrame,
+    seen: dict[str, set[Any]],
+    key: str,
+    partition_by: list[str] | None,
+) -> int:
     """Append the rows whose ``key`` value is neither stored nor already appended in this load
     (the stored keys are read once per table and load); the first sighting of a record wins."""
     if df.empty:
         return 0
     if table not in seen:
-        seen[table] = set(store.read(table, columns=[key])[key].tolist()) if store.exists(table) else set()
+        seen[table] = (
+            set(store.read(table, columns=[key])[key].tolist()) if store.exists(table) else set()
+        )
     known = seen[table]
     new = df[~df[key].isin(known)]
     new = new[~new[key].duplicated()]
@@ -442,7 +521,18 @@ def _gazetteer_from_store(store: Any) -> pd.DataFrame | None:
     t = feed_table("std_address")
     if not store.exists(t):
         return None
-    cols = ["address_id", "county", "township", "road_name", "road_no", "building", "unit", "lon", "lat", "std_text"]
+    cols = [
+        "address_id",
+        "county",
+        "township",
+        "road_name",
+        "road_no",
+        "building",
+        "unit",
+        "lon",
+        "lat",
+        "std_text",
+    ]
     return store.read(t, columns=cols)
 
 
@@ -464,9 +554,8 @@ def ingest_folder(
     """
     import time
 
-    from geo.store import open_store
-
     from fusion.events import EVENTS_TABLE, build_events
+    from geo.store import open_store
 
     t0 = time.perf_counter()
     groups = discover(folder)
@@ -492,8 +581,11 @@ def ingest_folder(
         counties = load_counties(city)
     with analytic.transaction(), raw_store.transaction():
         gaz = _gazetteer_from_store(analytic)
-        grids = analytic.read(feed_table("grids"), columns=["grid_id", "township_code", "geometry"]) \
-            if analytic.exists(feed_table("grids")) else None
+        grids = (
+            analytic.read(feed_table("grids"), columns=["grid_id", "township_code", "geometry"])
+            if analytic.exists(feed_table("grids"))
+            else None
+        )
         for fid, paths in groups.items():
             contract = get(fid)
             n_in = n_acc = n_q = 0
@@ -510,21 +602,53 @@ def ingest_folder(
                 if len(res.raw.columns) > 2:
                     _append_new(raw_store, table, res.raw, seen_raw, "row_hash", ["period"])
                 if len(res.quarantine):
-                    quarantined.append(res.quarantine.assign(_key=res.quarantine["feed"] + ":"
-                                                             + res.quarantine["row_hash"].astype(str)))
+                    quarantined.append(
+                        res.quarantine.assign(
+                            _key=res.quarantine["feed"]
+                            + ":"
+                            + res.quarantine["row_hash"].astype(str)
+                        )
+                    )
                 if fid in event_feeds and len(res.analytic):
-                    events.append(build_events(res.analytic, contract, ctx.secret, grids, counties, h3_resolution))
-                logs.append({
-                    "feed": fid, "file": str(p.relative_to(folder)), "file_sha256": _file_sha(p),
-                    "encoding": raw.encoding, "rows_in": res.rows_in, "accepted": acc,
-                    "quarantined": len(res.quarantine), "new_rows": new, "loaded_at": loaded_at,
-                })
-                report.files.append(FileLoad(fid, str(p.relative_to(folder)), raw.encoding, res.rows_in, acc,
-                                             len(res.quarantine), new))
+                    events.append(
+                        build_events(
+                            res.analytic, contract, ctx.secret, grids, counties, h3_resolution
+                        )
+                    )
+                logs.append(
+                    {
+                        "feed": fid,
+                        "file": str(p.relative_to(folder)),
+                        "file_sha256": _file_sha(p),
+                        "encoding": raw.encoding,
+                        "rows_in": res.rows_in,
+                        "accepted": acc,
+                        "quarantined": len(res.quarantine),
+                        "new_rows": new,
+                        "loaded_at": loaded_at,
+                    }
+                )
+                report.files.append(
+                    FileLoad(
+                        fid,
+                        str(p.relative_to(folder)),
+                        raw.encoding,
+                        res.rows_in,
+                        acc,
+                        len(res.quarantine),
+                        new,
+                    )
+                )
                 n_in, n_acc, n_q = n_in + res.rows_in, n_acc + acc, n_q + len(res.quarantine)
                 if fid == "std_address":
                     g = res.analytic
-                    gaz = g if gaz is None else pd.concat([gaz, g], ignore_index=True).drop_duplicates("address_id", keep="last")
+                    gaz = (
+                        g
+                        if gaz is None
+                        else pd.concat([gaz, g], ignore_index=True).drop_duplicates(
+                            "address_id", keep="last"
+                        )
+                    )
                     ctx.gazetteer, ctx.admin = gazetteer_keys(gaz), _admin(gaz, city)
                 if fid == "grids":
                     grids = res.analytic
@@ -538,8 +662,12 @@ def ingest_folder(
         if events:
             import geopandas as gpd
 
-            ev = gpd.GeoDataFrame(pd.concat(events, ignore_index=True), geometry="geometry", crs="EPSG:4326")
-            report.events_new = _append_new(analytic, EVENTS_TABLE, ev, seen, "event_id", ["period"])
+            ev = gpd.GeoDataFrame(
+                pd.concat(events, ignore_index=True), geometry="geometry", crs="EPSG:4326"
+            )
+            report.events_new = _append_new(
+                analytic, EVENTS_TABLE, ev, seen, "event_id", ["period"]
+            )
         if logs:
             _upsert(analytic, LOG_TABLE, pd.DataFrame(logs), ["feed", "file", "file_sha256"], None)
     report.seconds = time.perf_counter() - t0
@@ -552,13 +680,25 @@ def _with_malformed(res: NormalisedFeed, raw: RawTable, feed: str, file: str) ->
     if m.empty:
         return res
     h = pd.util.hash_pandas_object(m["raw"].astype(str), index=False).to_numpy().view(np.int64)
-    q = quarantine_frame(feed, file, m[ROW].to_numpy(), "", "malformed_record", m["raw"], h,
-                         np.full(len(m), "undated", dtype=object))
-    return NormalisedFeed(res.analytic, res.raw, pd.concat([res.quarantine, q], ignore_index=True),
-                          res.rows_in + len(m))
+    q = quarantine_frame(
+        feed,
+        file,
+        m[ROW].to_numpy(),
+        "",
+        "malformed_record",
+        m["raw"],
+        h,
+        np.full(len(m), "undated", dtype=object),
+    )
+    return NormalisedFeed(
+        res.analytic,
+        res.raw,
+        pd.concat([res.quarantine, q], ignore_index=True),
+        res.rows_in + len(m),
+    )
 
 
-def _EVENT_FEEDS() -> frozenset[str]:  # noqa: N802 - a constant computed once from the registry
+def _EVENT_FEEDS() -> frozenset[str]:
     from data_contracts.registry import all_contracts
 
     return frozenset(c.feed_id for c in all_contracts() if c.event_category)

@@ -33,7 +33,9 @@ def tokenise(values: pd.Series, secret: str, kind: str) -> pd.Series:
     out = np.full(len(s), None, dtype=object)
     if ok.any():
         codes, uniq = pd.factorize(s[ok].astype(str))
-        toks = np.array([token(u, secret, kind) for u in uniq], dtype=object)  # loop over distinct values
+        toks = np.array(
+            [token(u, secret, kind) for u in uniq], dtype=object
+        )  # loop over distinct values
         out[ok] = toks[codes]
     return pd.Series(out, index=s.index, dtype=object)
 

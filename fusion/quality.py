@@ -27,7 +27,9 @@ from fusion.quarantine import QUARANTINE_TABLE
 QUALITY_TABLE = "quality"
 
 
-def feed_quality(rows: pd.DataFrame, contract: Any, quarantine: pd.DataFrame, now: pd.Timestamp) -> dict[str, Any]:
+def feed_quality(
+    rows: pd.DataFrame, contract: Any, quarantine: pd.DataFrame, now: pd.Timestamp
+) -> dict[str, Any]:
     """Quality figures of one feed from its stored rows and its quarantine records (pure)."""
     fields = [f.name for f in contract.fields if f.name in rows.columns]
     n = len(rows)
@@ -40,11 +42,22 @@ def feed_quality(rows: pd.DataFrame, contract: Any, quarantine: pd.DataFrame, no
         last = pd.to_datetime(rows[contract.record_time], utc=True).max()
     age = (now - last) / pd.Timedelta(hours=1) if pd.notna(last) else float("nan")
     tolerance = UPDATE_FREQUENCIES[contract.frequency][2]
-    by_reason = quarantine.groupby("reason").size().sort_values(ascending=False) if nq else pd.Series(dtype=int)
+    by_reason = (
+        quarantine.groupby("reason").size().sort_values(ascending=False)
+        if nq
+        else pd.Series(dtype=int)
+    )
     return {
-        "feed": contract.feed_id, "name_zh": contract.name_zh, "rows": n, "quarantined": nq,
-        "validity": n / (n + nq) if (n + nq) else float("nan"), "completeness": completeness,
-        "duplicates": duplicates, "last_record": last, "age_hours": age, "frequency": contract.frequency,
+        "feed": contract.feed_id,
+        "name_zh": contract.name_zh,
+        "rows": n,
+        "quarantined": nq,
+        "validity": n / (n + nq) if (n + nq) else float("nan"),
+        "completeness": completeness,
+        "duplicates": duplicates,
+        "last_record": last,
+        "age_hours": age,
+        "frequency": contract.frequency,
         "fresh": bool(age <= tolerance) if np.isfinite(age) else (contract.record_time is None),
         "quarantine_by_reason": ";".join(f"{k}={v}" for k, v in by_reason.items()),
     }
@@ -53,7 +66,11 @@ def feed_quality(rows: pd.DataFrame, contract: Any, quarantine: pd.DataFrame, no
 def quality_report(store: Any, now: datetime | None = None) -> pd.DataFrame:
     """Compute the quality table for every feed present in the (analytic) store."""
     now_ts = pd.Timestamp(now or datetime.now(UTC))
-    q = store.read(QUARANTINE_TABLE) if store.exists(QUARANTINE_TABLE) else pd.DataFrame(columns=["feed", "reason"])
+    q = (
+        store.read(QUARANTINE_TABLE)
+        if store.exists(QUARANTINE_TABLE)
+        else pd.DataFrame(columns=["feed", "reason"])
+    )
     out = []
     for c in all_contracts():
         t = feed_table(c.feed_id)

@@ -27,8 +27,14 @@ ROW = "_row"
 
 #: File name extensions → reader format.
 EXTENSIONS: dict[str, str] = {
-    ".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl",
-    ".json": "jsonl", ".geojson": "geojson", ".parquet": "parquet",
+    ".csv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".geojson": "geojson",
+    ".parquet": "parquet",
 }
 
 
@@ -50,7 +56,9 @@ class RawTable:
     encoding: str
     frame: pd.DataFrame
     #: records that could not be split into the header's fields: ``_row``, ``raw`` text
-    malformed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({ROW: np.array([], dtype=np.int64), "raw": []}))
+    malformed: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({ROW: np.array([], dtype=np.int64), "raw": []})
+    )
 
 
 def detect_encoding(data: bytes) -> str:
@@ -86,7 +94,8 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
     enc = detect_encoding(data)
     if enc not in ACCEPTED_ENCODINGS:
         raise BadFileError(
-            path, f"编码无法识别 unreadable text encoding (detected {enc}; expected UTF-8, UTF-8 BOM or GBK/GB18030)"
+            path,
+            f"编码无法识别 unreadable text encoding (detected {enc}; expected UTF-8, UTF-8 BOM or GBK/GB18030)",
         )
     return data.decode(enc), enc
 
@@ -103,8 +112,7 @@ def read_csv(path: str | Path) -> RawTable:
     if not data.strip():
         raise BadFileError(p, "文件为空 empty file")
     text, enc = _decode(p, data)
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     try:
         records = [r for r in csv.reader(io.StringIO(text, newline="")) if r]  # C parser, one pass
     except csv.Error as e:
@@ -123,7 +131,9 @@ def read_csv(path: str | Path) -> RawTable:
     if good.all():
         df = pd.DataFrame(body, columns=header, dtype=object)
     else:
-        df = pd.DataFrame([r for r, g in zip(body, good, strict=True) if g], columns=header, dtype=object)
+        df = pd.DataFrame(
+            [r for r, g in zip(body, good, strict=True) if g], columns=header, dtype=object
+        )
     df.insert(0, ROW, numbers[good])
     bad_idx = np.flatnonzero(~good)
     malformed = pd.DataFrame({ROW: numbers[bad_idx], "raw": [",".join(body[i]) for i in bad_idx]})
@@ -144,7 +154,9 @@ def read_xlsx(path: str | Path) -> RawTable:
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise BadFileError(p, f"XLSX 文件损坏或被截断 truncated or corrupt workbook ({type(e).__name__}: {e})") from None
+        raise BadFileError(
+            p, f"XLSX 文件损坏或被截断 truncated or corrupt workbook ({type(e).__name__}: {e})"
+        ) from None
     try:
         ws = wb.worksheets[0]
         rows = ws.iter_rows(values_only=True)
@@ -169,7 +181,9 @@ def read_xlsx(path: str | Path) -> RawTable:
             body.append(vals)
             numbers.append(i)
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as e:
-        raise BadFileError(p, f"XLSX 文件损坏或被截断 truncated or corrupt workbook ({type(e).__name__})") from None
+        raise BadFileError(
+            p, f"XLSX 文件损坏或被截断 truncated or corrupt workbook ({type(e).__name__})"
+        ) from None
     finally:
         wb.close()
     df = pd.DataFrame(body, columns=header, dtype=object)
@@ -222,14 +236,18 @@ def read_geojson(path: str | Path) -> RawTable:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
-        raise BadFileError(p, f"GeoJSON 无法解析 not valid JSON ({e.msg}, line {e.lineno})") from None
+        raise BadFileError(
+            p, f"GeoJSON 无法解析 not valid JSON ({e.msg}, line {e.lineno})"
+        ) from None
     feats = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(feats, list):
         raise BadFileError(p, "不是 FeatureCollection not a GeoJSON FeatureCollection")
     props = pd.DataFrame.from_records([ft.get("properties") or {} for ft in feats])
     props = props.astype(object).where(props.notna(), None) if len(props) else props
     geoms = [json.dumps(ft.get("geometry")) if ft.get("geometry") else None for ft in feats]
-    props["geometry"] = shapely.from_geojson(np.asarray(geoms, dtype=object), on_invalid="ignore") if geoms else []
+    props["geometry"] = (
+        shapely.from_geojson(np.asarray(geoms, dtype=object), on_invalid="ignore") if geoms else []
+    )
     props.insert(0, ROW, np.arange(1, len(props) + 1, dtype=np.int64))
     return RawTable(p, "geojson", enc, props)
 
@@ -250,7 +268,13 @@ def read_parquet(path: str | Path) -> RawTable:
     return RawTable(p, "parquet", "binary", df)
 
 
-_READERS = {"csv": read_csv, "xlsx": read_xlsx, "jsonl": read_jsonl, "geojson": read_geojson, "parquet": read_parquet}
+_READERS = {
+    "csv": read_csv,
+    "xlsx": read_xlsx,
+    "jsonl": read_jsonl,
+    "geojson": read_geojson,
+    "parquet": read_parquet,
+}
 
 
 def read_file(path: str | Path, fmt: str | None = None) -> RawTable:

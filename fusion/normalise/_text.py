@@ -28,7 +28,13 @@ def _as_text(values: pd.Series) -> pd.Series:
     """
     s = pd.Series(values, copy=False)
     if s.dtype.kind == "f":
-        out = s.map(lambda v: "" if v != v else (str(int(v)) if float(v).is_integer() and abs(v) < 1e18 else repr(v)))
+        out = s.map(
+            lambda v: (
+                ""
+                if pd.isna(v)
+                else (str(int(v)) if float(v).is_integer() and abs(v) < 1e18 else repr(v))
+            )
+        )
         return out.astype(object)
     if s.dtype.kind in "iu":
         return s.astype(str).astype(object)

@@ -30,7 +30,20 @@ import pandas as pd
 
 from fusion.normalise._text import as_text
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 COMPONENTS = ("county", "township", "road", "road_no", "building", "unit", "room")
 
@@ -54,7 +67,9 @@ def _cn_number(m: re.Match[str]) -> str:
 def clean_address_text(values: pd.Series) -> pd.Series:
     """Half-width, no whitespace, Chinese numerals before 号/栋/幢/单元/室/楼 turned into digits."""
     t = as_text(values).str.replace(r"\s+", "", regex=True)
-    t = t.str.replace(r"[零〇一二两三四五六七八九十百]+(?=号|栋|幢|单元|室|楼|层|门)", _cn_number, regex=True)
+    t = t.str.replace(
+        r"[零〇一二两三四五六七八九十百]+(?=号|栋|幢|单元|室|楼|层|门)", _cn_number, regex=True
+    )
     t = t.str.replace("—", "-", regex=False).str.replace("－", "-", regex=False)
     return t.astype(object)
 
@@ -77,7 +92,9 @@ def _alternation(names: tuple[str, ...], generic: str) -> str:
 def build_pattern(admin: AdminTable) -> re.Pattern[str]:
     """Compile the address regex for an admin table."""
     prov = _alternation(admin.province_names, r"[\u4e00-\u9fff]{2,7}?(?:省|自治区)")
-    city = _alternation(admin.city_names, r"[\u4e00-\u9fff]{2,6}?市(?=[\u4e00-\u9fff]{1,6}?(?:区|县|市))")
+    city = _alternation(
+        admin.city_names, r"[\u4e00-\u9fff]{2,6}?市(?=[\u4e00-\u9fff]{1,6}?(?:区|县|市))"
+    )
     county = _alternation(admin.county_names, r"[\u4e00-\u9fff]{1,6}?(?:区|县)")
     town = _alternation(admin.township_names, r"[\u4e00-\u9fff]{1,8}?(?:街道|镇|乡)")
     return re.compile(
@@ -112,27 +129,49 @@ def gazetteer_keys(gaz: pd.DataFrame) -> pd.DataFrame:
     A frame that already has them is returned as is (compute once, match many times)."""
     if "k_road" in gaz.columns:
         return gaz
-    g = pd.DataFrame({
-        "address_id": gaz["address_id"].astype(str).to_numpy(),
-        "county": as_text(gaz["county"]).to_numpy() if "county" in gaz else None,
-        "township": as_text(gaz["township"]).to_numpy() if "township" in gaz else None,
-        "k_road": as_text(gaz["road_name"]).str.replace(r"\s+", "", regex=True).to_numpy(),
-        "k_no": as_text(gaz["road_no"]).to_numpy(),
-        "k_bld": as_text(gaz["building"]).str.replace(r"(栋|幢|号楼|座)$", "", regex=True).to_numpy(),
-        "k_unit": as_text(gaz["unit"]).str.replace(r"(单元|门)$", "", regex=True).to_numpy(),
-        "lon": pd.to_numeric(gaz["lon"], errors="coerce").to_numpy(),
-        "lat": pd.to_numeric(gaz["lat"], errors="coerce").to_numpy(),
-        "std_text": clean_address_text(gaz["std_text"]).to_numpy() if "std_text" in gaz else None,
-    })
+    g = pd.DataFrame(
+        {
+            "address_id": gaz["address_id"].astype(str).to_numpy(),
+            "county": as_text(gaz["county"]).to_numpy() if "county" in gaz else None,
+            "township": as_text(gaz["township"]).to_numpy() if "township" in gaz else None,
+            "k_road": as_text(gaz["road_name"]).str.replace(r"\s+", "", regex=True).to_numpy(),
+            "k_no": as_text(gaz["road_no"]).to_numpy(),
+            "k_bld": as_text(gaz["building"])
+            .str.replace(r"(栋|幢|号楼|座)$", "", regex=True)
+            .to_numpy(),
+            "k_unit": as_text(gaz["unit"]).str.replace(r"(单元|门)$", "", regex=True).to_numpy(),
+            "lon": pd.to_numeric(gaz["lon"], errors="coerce").to_numpy(),
+            "lat": pd.to_numeric(gaz["lat"], errors="coerce").to_numpy(),
+            "std_text": clean_address_text(gaz["std_text"]).to_numpy()
+            if "std_text" in gaz
+            else None,
+        }
+    )
     return g
 
 
-def admin_table_from_gazetteer(gaz: pd.DataFrame, county_names: tuple[str, ...] = (),
-                               city_names: tuple[str, ...] = (), province_names: tuple[str, ...] = ()) -> AdminTable:
+def admin_table_from_gazetteer(
+    gaz: pd.DataFrame,
+    county_names: tuple[str, ...] = (),
+    city_names: tuple[str, ...] = (),
+    province_names: tuple[str, ...] = (),
+) -> AdminTable:
     """Build the parser's admin table from the gazetteer's county/township names (+ given names)."""
-    counties = tuple(sorted(set(county_names) | set(as_text(gaz.get("county", pd.Series(dtype=object))).unique()) - {""}))
-    towns = tuple(sorted(set(as_text(gaz.get("township", pd.Series(dtype=object))).unique()) - {""}))
-    return AdminTable(province_names=province_names, city_names=city_names, county_names=counties, township_names=towns)
+    counties = tuple(
+        sorted(
+            set(county_names)
+            | set(as_text(gaz.get("county", pd.Series(dtype=object))).unique()) - {""}
+        )
+    )
+    towns = tuple(
+        sorted(set(as_text(gaz.get("township", pd.Series(dtype=object))).unique()) - {""})
+    )
+    return AdminTable(
+        province_names=province_names,
+        city_names=city_names,
+        county_names=counties,
+        township_names=towns,
+    )
 
 
 def _best(cands: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
@@ -140,15 +179,20 @@ def _best(cands: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
     pc = parsed["county"].reindex(cands["_i"]).to_numpy()
     pt = parsed["township"].reindex(cands["_i"]).to_numpy()
     cands = cands.assign(
-        _c=(cands["county"].to_numpy() == pc).astype(int), _t=(cands["township"].to_numpy() == pt).astype(int)
+        _c=(cands["county"].to_numpy() == pc).astype(int),
+        _t=(cands["township"].to_numpy() == pt).astype(int),
     )
     # a parsed county that disagrees rules the candidate out
     bad = pd.notna(pc) & (cands["_c"].to_numpy() == 0)
     cands = cands[~bad]
-    return cands.sort_values(["_i", "_c", "_t", "address_id"], ascending=[True, False, False, True]).drop_duplicates("_i")
+    return cands.sort_values(
+        ["_i", "_c", "_t", "address_id"], ascending=[True, False, False, True]
+    ).drop_duplicates("_i")
 
 
-def match_addresses(values: pd.Series, gazetteer: pd.DataFrame, admin: AdminTable | None = None) -> pd.DataFrame:
+def match_addresses(
+    values: pd.Series, gazetteer: pd.DataFrame, admin: AdminTable | None = None
+) -> pd.DataFrame:
     """Parse ``values`` and match them to the gazetteer (see module doc).
 
     ``gazetteer`` has std_address columns (address_id, county, township, road_name, road_no,
@@ -175,13 +219,21 @@ def match_addresses(values: pd.Series, gazetteer: pd.DataFrame, admin: AdminTabl
             address_id[idx] = rows["address_id"].to_numpy()
             lon[idx], lat[idx] = rows["lon"].to_numpy(), rows["lat"].to_numpy()
             score[idx] = 1.0
-        q = pd.DataFrame({
-            "_i": np.arange(n), "k_road": parsed["road"].to_numpy(), "k_no": parsed["road_no"].to_numpy(),
-            "k_bld": parsed["building"].fillna("").to_numpy(), "k_unit": parsed["unit"].fillna("").to_numpy(),
-        })
+        q = pd.DataFrame(
+            {
+                "_i": np.arange(n),
+                "k_road": parsed["road"].to_numpy(),
+                "k_no": parsed["road_no"].to_numpy(),
+                "k_bld": parsed["building"].fillna("").to_numpy(),
+                "k_unit": parsed["unit"].fillna("").to_numpy(),
+            }
+        )
         parsed_i = parsed.reset_index(drop=True)
-        for keys, sc in ((["k_road", "k_no", "k_bld", "k_unit"], 1.0), (["k_road", "k_no", "k_bld"], 0.9),
-                         (["k_road", "k_no"], 0.8)):
+        for keys, sc in (
+            (["k_road", "k_no", "k_bld", "k_unit"], 1.0),
+            (["k_road", "k_no", "k_bld"], 0.9),
+            (["k_road", "k_no"], 0.8),
+        ):
             todo = q[(score == 0) & q["k_road"].notna().to_numpy() & q["k_no"].notna().to_numpy()]
             if todo.empty:
                 break
@@ -195,7 +247,9 @@ def match_addresses(values: pd.Series, gazetteer: pd.DataFrame, admin: AdminTabl
             score[i] = sc
         todo = q[(score == 0) & q["k_road"].notna().to_numpy()]
         if not todo.empty:
-            roads = g.groupby(["k_road", "county"], dropna=False)[["lon", "lat"]].mean().reset_index()
+            roads = (
+                g.groupby(["k_road", "county"], dropna=False)[["lon", "lat"]].mean().reset_index()
+            )
             roads["address_id"] = ""
             roads["township"] = None
             cands = todo[["_i", "k_road"]].merge(roads, on="k_road", how="inner")

@@ -34,7 +34,9 @@ def _localize(naive: pd.Series) -> pd.Series:
     """Naive Asia/Shanghai wall times → UTC (DST of 1986-91: ambiguous hours read as standard)."""
     dt = pd.to_datetime(naive, errors="coerce")
     amb = np.zeros(len(dt), dtype=bool)
-    return dt.dt.tz_localize(SOURCE_TZ, ambiguous=amb, nonexistent="shift_forward").dt.tz_convert("UTC")
+    return dt.dt.tz_localize(SOURCE_TZ, ambiguous=amb, nonexistent="shift_forward").dt.tz_convert(
+        "UTC"
+    )
 
 
 def _from_numbers(x: np.ndarray) -> pd.Series:
@@ -43,7 +45,9 @@ def _from_numbers(x: np.ndarray) -> pd.Series:
     x = np.asarray(x, dtype=np.float64)
     out = pd.Series(pd.NaT, index=range(len(x)), dtype="datetime64[ns, UTC]")
     with np.errstate(invalid="ignore"):
-        ms = ((x >= 1e11) & (x < 1e13)) | ((x <= -1e8) & (x > -2.3e12))  # negative: births before 1970
+        ms = ((x >= 1e11) & (x < 1e13)) | (
+            (x <= -1e8) & (x > -2.3e12)
+        )  # negative: births before 1970
         sec = (x >= 1e8) & (x < 1e11) & ~((x >= 1.9e7) & (x < 2.2e7))
         compact14 = (x >= 1.9e13) & (x < 2.2e13)
         compact8 = (x >= 1.9e7) & (x < 2.2e7)
@@ -54,7 +58,9 @@ def _from_numbers(x: np.ndarray) -> pd.Series:
         out[sec] = pd.to_datetime(x[sec], unit="s", utc=True, errors="coerce")
     if compact14.any():
         txt = pd.Series(x[compact14].astype(np.int64).astype(str))
-        out[compact14] = _localize(pd.to_datetime(txt, format="%Y%m%d%H%M%S", errors="coerce")).array
+        out[compact14] = _localize(
+            pd.to_datetime(txt, format="%Y%m%d%H%M%S", errors="coerce")
+        ).array
     if compact8.any():
         txt = pd.Series(x[compact8].astype(np.int64).astype(str))
         out[compact8] = _localize(pd.to_datetime(txt, format="%Y%m%d", errors="coerce")).array
@@ -87,12 +93,19 @@ def _from_text(t: pd.Series) -> pd.Series:
         if hit.any():
             m = m[hit]
             frac = m["f"].fillna("0").str.ljust(9, "0").astype(np.int64)
-            parts = pd.DataFrame({
-                "year": m["y"].astype(int), "month": m["m"].astype(int), "day": m["d"].astype(int),
-                "hour": m["H"].fillna("0").astype(int), "minute": m["M"].fillna("0").astype(int),
-                "second": m["S"].fillna("0").astype(int),
-            })
-            wall = pd.to_datetime(parts, errors="coerce") + pd.to_timedelta(frac.to_numpy(), unit="ns")
+            parts = pd.DataFrame(
+                {
+                    "year": m["y"].astype(int),
+                    "month": m["m"].astype(int),
+                    "day": m["d"].astype(int),
+                    "hour": m["H"].fillna("0").astype(int),
+                    "minute": m["M"].fillna("0").astype(int),
+                    "second": m["S"].fillna("0").astype(int),
+                }
+            )
+            wall = pd.to_datetime(parts, errors="coerce") + pd.to_timedelta(
+                frac.to_numpy(), unit="ns"
+            )
             clock_ok = (parts["hour"] <= 23) & (parts["minute"] <= 59) & (parts["second"] <= 59)
             wall = wall.where(clock_ok.to_numpy())
             tz = m["tz"]
@@ -125,13 +138,22 @@ def parse_datetimes(values: pd.Series) -> pd.Series:
         out = _from_numbers(s.to_numpy(dtype=np.float64, na_value=np.nan))
     else:
         s = s.reset_index(drop=True)
-        obj_dt = s.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "isoformat")) if len(s) else s
+        obj_dt = (
+            s.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "isoformat"))
+            if len(s)
+            else s
+        )
         out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
         if len(s) and obj_dt.any():
             dts = pd.to_datetime(s[obj_dt].astype(str), errors="coerce", format="mixed")
             aware = dts.map(lambda v: v is not pd.NaT and v.tzinfo is not None) if len(dts) else dts
-            out[obj_dt] = _localize(dts).array if not aware.any() else pd.to_datetime(
-                s[obj_dt].astype(str), errors="coerce", utc=True, format="mixed").array
+            out[obj_dt] = (
+                _localize(dts).array
+                if not aware.any()
+                else pd.to_datetime(
+                    s[obj_dt].astype(str), errors="coerce", utc=True, format="mixed"
+                ).array
+            )
             s = s.where(~obj_dt, "")
         num = s.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
         if num.any():
@@ -150,7 +172,11 @@ def parse_dates(values: pd.Series) -> pd.Series:
 
     A time part, if present, is dropped (the local calendar day is kept)."""
     dt = parse_datetimes(values)
-    return dt.dt.tz_convert(SOURCE_TZ).dt.floor("D", ambiguous=False, nonexistent="shift_forward").dt.tz_convert("UTC")
+    return (
+        dt.dt.tz_convert(SOURCE_TZ)
+        .dt.floor("D", ambiguous=False, nonexistent="shift_forward")
+        .dt.tz_convert("UTC")
+    )
 
 
 def parse_months(values: pd.Series) -> pd.Series:
@@ -163,8 +189,10 @@ def parse_months(values: pd.Series) -> pd.Series:
     out = pd.Series(pd.NaT, index=t.index, dtype="datetime64[ns, UTC]")
     if hit.any():
         mm = m[hit]
-        wall = pd.to_datetime(pd.DataFrame({"year": mm["y"].astype(int), "month": mm["m"].astype(int), "day": 1}),
-                              errors="coerce")
+        wall = pd.to_datetime(
+            pd.DataFrame({"year": mm["y"].astype(int), "month": mm["m"].astype(int), "day": 1}),
+            errors="coerce",
+        )
         out[hit] = _localize(wall).array
     if (~hit).any():
         full = parse_dates(s.reset_index(drop=True)[~hit])

@@ -44,9 +44,18 @@ def _digits_matrix(values: np.ndarray, width: int) -> np.ndarray:
 
 def _valid_birth(y: np.ndarray, mo: np.ndarray, d: np.ndarray) -> np.ndarray:
     dates = pd.to_datetime(
-        pd.DataFrame({"year": y, "month": np.clip(mo, 1, 12), "day": np.clip(d, 1, 31)}), errors="coerce"
+        pd.DataFrame({"year": y, "month": np.clip(mo, 1, 12), "day": np.clip(d, 1, 31)}),
+        errors="coerce",
     )
-    ok = dates.notna().to_numpy() & (mo >= 1) & (mo <= 12) & (d >= 1) & (d <= 31) & (y >= 1900) & (y <= 2030)
+    ok = (
+        dates.notna().to_numpy()
+        & (mo >= 1)
+        & (mo <= 12)
+        & (d >= 1)
+        & (d <= 31)
+        & (y >= 1900)
+        & (y <= 2030)
+    )
     return ok & (dates.dt.day.fillna(0).to_numpy() == d)
 
 
@@ -76,7 +85,11 @@ def normalise_id_numbers(values: pd.Series) -> pd.DataFrame:
 
     is18 = ~blank & (lens == 18) & t.str.fullmatch(r"\d{17}[\dX]").to_numpy()
     is15 = ~blank & (lens == 15) & t.str.fullmatch(r"\d{15}").to_numpy()
-    masked = ~blank & t.str.fullmatch(r"\d{0,17}\*{3,17}[\dX]{0,4}").to_numpy() & ((lens == 18) | (lens == 15))
+    masked = (
+        ~blank
+        & t.str.fullmatch(r"\d{0,17}\*{3,17}[\dX]{0,4}").to_numpy()
+        & ((lens == 18) | (lens == 15))
+    )
 
     if is18.any():
         vals = t[is18].to_numpy()
@@ -97,8 +110,10 @@ def normalise_id_numbers(values: pd.Series) -> pd.DataFrame:
         mo = m[:, 8] * 10 + m[:, 9]
         d = m[:, 10] * 10 + m[:, 11]
         ok = _valid_birth(y, mo, d) & (m[:, 0] >= 1)
-        first17 = np.char.add(np.char.add(np.array([v[:6] for v in vals], dtype="U6"), "19"),
-                              np.array([v[6:] for v in vals], dtype="U9"))
+        first17 = np.char.add(
+            np.char.add(np.array([v[:6] for v in vals], dtype="U6"), "19"),
+            np.array([v[6:] for v in vals], dtype="U9"),
+        )
         m17 = _digits_matrix(first17, 17)
         chk = _CHECK[(m17 * _WEIGHTS).sum(axis=1) % 11]
         up = np.char.add(first17, chk)
@@ -126,12 +141,15 @@ def normalise_id_numbers(values: pd.Series) -> pd.DataFrame:
         region[has.to_numpy()] = r.where(r.str.fullmatch(r"\d{6}"), None).to_numpy()
         sd = h.str[16]
         isd = sd.str.fullmatch(r"\d").fillna(False).to_numpy(dtype=bool)
-        odd = pd.to_numeric(sd.where(isd), errors="coerce").fillna(0).astype(int).to_numpy() % 2 == 1
+        odd = (
+            pd.to_numeric(sd.where(isd), errors="coerce").fillna(0).astype(int).to_numpy() % 2 == 1
+        )
         sx = np.where(isd, np.where(odd, "M", "F"), None)
         sex[has.to_numpy()] = sx
         bd = h.str[6:14]
-        birth[has.to_numpy()] = pd.to_datetime(bd.where(bd.str.fullmatch(r"\d{8}"), None), format="%Y%m%d",
-                                               errors="coerce").to_numpy()
+        birth[has.to_numpy()] = pd.to_datetime(
+            bd.where(bd.str.fullmatch(r"\d{8}"), None), format="%Y%m%d", errors="coerce"
+        ).to_numpy()
         mk = (out["status"] == "masked").to_numpy()
         if mk.any():
             mv = s18[mk].astype(str)

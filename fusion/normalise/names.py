@@ -17,7 +17,9 @@ def normalise_names(values: pd.Series) -> pd.Series:
     """Return the cleaned names (None where blank), same index."""
     t = as_text(values)
     t = t.str.replace(r"\s+", " ", regex=True)
-    t = t.str.replace(rf"(?<=[{_HAN}])\s+(?=[{_HAN}·])|(?<=[{_HAN}·])\s+(?=[{_HAN}])", "", regex=True)
+    t = t.str.replace(
+        rf"(?<=[{_HAN}])\s+(?=[{_HAN}·])|(?<=[{_HAN}·])\s+(?=[{_HAN}])", "", regex=True
+    )
     t = t.str.replace(r"\s*[・•．\.]\s*(?=[\u3400-\u9fff])", "·", regex=True)
     t = t.str.replace(r"\s*·\s*", "·", regex=True)
     out = t.where(~is_blank(t), None).astype(object)

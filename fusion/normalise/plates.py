@@ -25,8 +25,13 @@ def normalise_plates(values: pd.Series) -> pd.DataFrame:
     if multi.any():
         parts = t0[multi].str.split(";").explode()
         r = _normalise_single(parts[parts.str.strip() != ""])
-        ok = r.groupby(level=0)["status"].agg(lambda s: "full" if (s == "full").all() else
-                                              ("partial" if s.isin(["full", "partial"]).all() else "invalid"))
+        ok = r.groupby(level=0)["status"].agg(
+            lambda s: (
+                "full"
+                if (s == "full").all()
+                else ("partial" if s.isin(["full", "partial"]).all() else "invalid")
+            )
+        )
         joined = r.groupby(level=0)["plate"].agg(lambda s: ";".join(x for x in s if x))
         single = _normalise_single(t0.where(~multi, ""))
         single.loc[ok.index, "status"] = ok.to_numpy()
@@ -44,7 +49,12 @@ def _normalise_single(values: pd.Series) -> pd.DataFrame:
     blank = is_blank(t)
     p = t.str.replace(r"[\s·•・\.\-_]", "", regex=True)
     full = p.str.fullmatch(_PLATE).to_numpy() & ~blank
-    partial = p.str.fullmatch(_PARTIAL).to_numpy() & p.str.contains("*", regex=False).to_numpy() & ~blank & ~full
+    partial = (
+        p.str.fullmatch(_PARTIAL).to_numpy()
+        & p.str.contains("*", regex=False).to_numpy()
+        & ~blank
+        & ~full
+    )
     status = np.full(len(t), "invalid", dtype=object)
     status[blank] = "missing"
     status[partial] = "partial"

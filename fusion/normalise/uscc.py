@@ -9,7 +9,9 @@ from fusion.normalise._text import as_text, is_blank
 
 _CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(_CHARS)}
-_WEIGHTS = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28], dtype=np.int64)
+_WEIGHTS = np.array(
+    [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28], dtype=np.int64
+)
 
 
 def uscc_check_character(first17: str) -> str:
@@ -35,6 +37,8 @@ def normalise_uscc(values: pd.Series) -> pd.DataFrame:
         ok = chk == m[:, 17]
         idx = np.flatnonzero(shape)
         status[idx[ok]] = "valid"
-    out = pd.DataFrame({"uscc": np.where(status == "valid", t.to_numpy(dtype=object), None), "status": status})
+    out = pd.DataFrame(
+        {"uscc": np.where(status == "valid", t.to_numpy(dtype=object), None), "status": status}
+    )
     out.index = pd.Series(values, copy=False).index
     return out

@@ -22,11 +22,30 @@ def register(app: typer.Typer) -> None:
         if df.empty:
             console.print("尚未导入数据 nothing ingested yet: run `pingan ingest DIR`")
             raise typer.Exit(1)
-        t = Table("feed", "中文", "rows", "quarantined", "validity", "completeness", "duplicates",
-                  "age_h", "fresh", "quarantine reasons", title="数据质量 data quality")
+        t = Table(
+            "feed",
+            "中文",
+            "rows",
+            "quarantined",
+            "validity",
+            "completeness",
+            "duplicates",
+            "age_h",
+            "fresh",
+            "quarantine reasons",
+            title="数据质量 data quality",
+        )
         for r in df.itertuples(index=False):
-            t.add_row(r.feed, r.name_zh, str(r.rows), str(r.quarantined), f"{r.validity:.3f}",
-                      f"{r.completeness:.3f}", str(r.duplicates),
-                      "" if r.age_hours != r.age_hours else f"{r.age_hours:.0f}", "✓" if r.fresh else "✗",
-                      r.quarantine_by_reason)
+            t.add_row(
+                r.feed,
+                r.name_zh,
+                str(r.rows),
+                str(r.quarantined),
+                f"{r.validity:.3f}",
+                f"{r.completeness:.3f}",
+                str(r.duplicates),
+                "" if r.age_hours != r.age_hours else f"{r.age_hours:.0f}",
+                "✓" if r.fresh else "✗",
+                r.quarantine_by_reason,
+            )
         console.print(t)

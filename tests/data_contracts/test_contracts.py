@@ -10,7 +10,7 @@ import pandera.errors
 import pytest
 from pydantic import ValidationError
 
-from data_contracts import FEED_IDS, ContractError, all_contracts, get
+from data_contracts import FEED_IDS, all_contracts, get
 from data_contracts.registry import UnknownFeedError, contract_from_dict, contract_from_yaml
 
 FEEDS_MD = Path(__file__).resolve().parents[3] / "shared" / "FEEDS.md"
@@ -21,13 +21,18 @@ def test_registry_has_one_contract_per_feed_module():
     assert ids == list(FEED_IDS)
     assert len(set(ids)) == len(ids) == 47
     pkg = Path(__file__).resolve().parents[2] / "data_contracts"
-    modules = {p.stem for p in pkg.glob("*.py") if not p.stem.startswith("_")} - {"registry", "vocab"}
+    modules = {p.stem for p in pkg.glob("*.py") if not p.stem.startswith("_")} - {
+        "registry",
+        "vocab",
+    }
     assert modules == set(FEED_IDS)
 
 
 @pytest.mark.skipif(not FEEDS_MD.exists(), reason="shared catalogue not mounted")
 def test_registry_matches_feeds_catalogue():
-    ids = re.findall(r"^\| ([a-z0-9_]+) \|", FEEDS_MD.read_text(encoding="utf-8"), flags=re.M)
+    ids = re.findall(
+        r"^\| ([a-z0-9_]+) \|", FEEDS_MD.read_text(encoding="utf-8"), flags=re.MULTILINE
+    )
     assert set(ids) - {"id"} == set(FEED_IDS)
 
 
@@ -47,11 +52,25 @@ def test_hukou_ethnicity_is_protected_and_not_for_scoring():
 
 def _minimal(**field_kw) -> dict:
     return {
-        "feed_id": "demo", "name_zh": "演示", "name_en": "demo", "department": "x",
-        "category": "population", "frequency": "month", "format": "csv", "encoding": "utf-8",
-        "crs": "none", "primary_key": ["id_number"],
-        "fields": [{"name": "id_number", "source": ["身份证号"], "kind": "id_number", "meaning": "身份证号"},
-                   {"source": ["民族"], "meaning": "民族", **field_kw}],
+        "feed_id": "demo",
+        "name_zh": "演示",
+        "name_en": "demo",
+        "department": "x",
+        "category": "population",
+        "frequency": "month",
+        "format": "csv",
+        "encoding": "utf-8",
+        "crs": "none",
+        "primary_key": ["id_number"],
+        "fields": [
+            {
+                "name": "id_number",
+                "source": ["身份证号"],
+                "kind": "id_number",
+                "meaning": "身份证号",
+            },
+            {"source": ["民族"], "meaning": "民族", **field_kw},
+        ],
     }
 
 
@@ -71,7 +90,9 @@ def test_protected_attribute_not_marked_protected_is_refused():
 def test_protected_attribute_declared_properly_loads(tmp_path):
     import yaml
 
-    data = _minimal(name="ethnicity", protected=True, usable_for_scoring=False, sensitivity="sensitive")
+    data = _minimal(
+        name="ethnicity", protected=True, usable_for_scoring=False, sensitivity="sensitive"
+    )
     p = tmp_path / "demo.yaml"
     p.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     c = contract_from_yaml(p)
@@ -108,10 +129,16 @@ def test_every_contract_is_consistent():
 
 def test_schema_validates_a_normalised_table():
     schema = get("weather").schema()
-    ok = pd.DataFrame({
-        "station_id": ["57687"], "date": pd.to_datetime(["2026-07-01"]).tz_localize("UTC"),
-        "tmax": [33.0], "tmin": [24.0], "precip_mm": [0.0], "wind": [2.1],
-    })
+    ok = pd.DataFrame(
+        {
+            "station_id": ["57687"],
+            "date": pd.to_datetime(["2026-07-01"]).tz_localize("UTC"),
+            "tmax": [33.0],
+            "tmin": [24.0],
+            "precip_mm": [0.0],
+            "wind": [2.1],
+        }
+    )
     schema.validate(ok)
     bad = ok.assign(precip_mm=[-5.0])
     with pytest.raises(pandera.errors.SchemaError):

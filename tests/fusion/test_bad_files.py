@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from citymaker import write_city  # noqa: E402
+from citymaker import write_city
 
-from fusion.ingest import ingest_folder, map_columns  # noqa: E402
-from fusion.readers import BadFileError, detect_encoding, read_file  # noqa: E402
-from data_contracts import get  # noqa: E402
-from geo.store import open_store  # noqa: E402
+from data_contracts import get
+from fusion.ingest import ingest_folder, map_columns
+from fusion.readers import BadFileError, detect_encoding, read_file
+from geo.store import open_store
 
 BAD = Path(__file__).resolve().parents[1] / "fixtures" / "bad_files"
 EXPECTED: dict[str, str] = json.loads((BAD / "expected_errors.json").read_text(encoding="utf-8"))
@@ -24,7 +24,13 @@ EXPECTED: dict[str, str] = json.loads((BAD / "expected_errors.json").read_text(e
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_bad_file_error_names_file_and_problem(name):
     path = BAD / name
-    feed = "calls_110" if name.startswith("calls_110") else name.split("_")[0] if name.startswith("hukou") else "hotel_lodging"
+    feed = (
+        "calls_110"
+        if name.startswith("calls_110")
+        else name.split("_")[0]
+        if name.startswith("hukou")
+        else "hotel_lodging"
+    )
     with pytest.raises(BadFileError) as ei:
         raw = read_file(path)
         map_columns(raw, get(feed))

@@ -9,18 +9,22 @@ import pandas as pd
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
-from citymaker import write_city  # noqa: E402
+from citymaker import write_city
 
-from fusion.quality import feed_quality  # noqa: E402
-from data_contracts import get  # noqa: E402
-from pingan.cli import app  # noqa: E402
+from data_contracts import get
+from fusion.quality import feed_quality
+from pingan.cli import app
 
 runner = CliRunner()
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    return {"PINGAN_WORKDIR": str(tmp_path / "var"), "PINGAN_CONFIG": str(tmp_path / "none.toml"),
-            "PINGAN_DATABASE_URL": "", "COLUMNS": "250"}
+    return {
+        "PINGAN_WORKDIR": str(tmp_path / "var"),
+        "PINGAN_CONFIG": str(tmp_path / "none.toml"),
+        "PINGAN_DATABASE_URL": "",
+        "COLUMNS": "250",
+    }
 
 
 def test_contracts_list_and_show():
@@ -54,8 +58,13 @@ def test_ingest_bad_file_exits_with_the_file_named(tmp_path):
 
 def test_feed_quality_figures():
     c = get("weather")
-    rows = pd.DataFrame({"station_id": ["1", "1", "2"], "date": pd.to_datetime(
-        ["2026-07-01", "2026-07-01", None]).tz_localize("UTC"), "tmax": [30.0, None, 31.0]})
+    rows = pd.DataFrame(
+        {
+            "station_id": ["1", "1", "2"],
+            "date": pd.to_datetime(["2026-07-01", "2026-07-01", None]).tz_localize("UTC"),
+            "tmax": [30.0, None, 31.0],
+        }
+    )
     q = pd.DataFrame({"feed": ["weather"] * 2, "reason": ["bad_number", "bad_number"]})
     got = feed_quality(rows, c, q, pd.Timestamp("2026-07-02", tz="UTC"))
     assert got["rows"] == 3 and got["quarantined"] == 2

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from citymaker import EXPECTED, pid, write_city  # noqa: E402
+from citymaker import EXPECTED, pid, write_city
 
-from fusion.ingest import ingest_folder  # noqa: E402
-from fusion.pseudonymise import token  # noqa: E402
-from fusion.quality import quality_report  # noqa: E402
-from geo.store import open_store  # noqa: E402
+from fusion.ingest import ingest_folder
+from fusion.pseudonymise import token
+from fusion.quality import quality_report
+from geo.store import open_store
 
 SECRET = "test-secret-0123456789"
 
@@ -26,7 +26,9 @@ def _check_load(folder: Path, target: str) -> None:
         assert r.ok
     a = open_store(target, zone="analytic")
     q = a.read("quarantine")
-    got = {(f, int(n), r) for f, n, r in q[["feed", "row_number", "reason"]].itertuples(index=False)}
+    got = {
+        (f, int(n), r) for f, n, r in q[["feed", "row_number", "reason"]].itertuples(index=False)
+    }
     assert got == EXPECTED
     counts = {t: a.count(t) for t in a.tables() if t != "ingest_log"}
     assert counts["feed_calls_110"] == 2 and counts["feed_hukou"] == 2 and counts["events"] == 2

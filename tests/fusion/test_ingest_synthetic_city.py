@@ -46,17 +46,23 @@ def _counts(target: str) -> dict[str, int]:
 
 
 def _score(target: str, truth: pd.DataFrame) -> None:
-    q = open_store(target).read("quarantine", columns=["feed", "file", "row_number", "field", "reason"])
+    q = open_store(target).read(
+        "quarantine", columns=["feed", "file", "row_number", "field", "reason"]
+    )
     bad = truth[truth["expect"] == "quarantine"]
     assert set(bad["kind"]) <= set(REASON_OF_KIND)
     m = bad.merge(q, on=["feed", "file", "row_number"], how="left", suffixes=("_truth", ""))
     missed = m[m["reason"].isna()]
-    assert missed.empty, f"injected malformed rows not quarantined:\n{missed[['feed', 'file', 'row_number', 'kind']]}"
+    assert missed.empty, (
+        f"injected malformed rows not quarantined:\n{missed[['feed', 'file', 'row_number', 'kind']]}"
+    )
     wrong = m[m["reason"] != m["kind"].map(REASON_OF_KIND)]
     assert wrong.empty, f"wrong reasons:\n{wrong[['feed', 'row_number', 'kind', 'reason']]}"
     extra = q.merge(bad, on=["feed", "file", "row_number"], how="left", indicator=True)
     extra = extra[extra["_merge"] == "left_only"]
-    assert extra.empty, f"clean rows quarantined:\n{extra[['feed', 'file', 'row_number', 'field_x', 'reason']]}"
+    assert extra.empty, (
+        f"clean rows quarantined:\n{extra[['feed', 'file', 'row_number', 'field_x', 'reason']]}"
+    )
 
 
 def _load_twice(city: Path, target: str, truth: pd.DataFrame) -> dict[str, int]:
@@ -74,7 +80,9 @@ def _load_twice(city: Path, target: str, truth: pd.DataFrame) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def embedded_counts(city: Path, truth: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]:
+def embedded_counts(
+    city: Path, truth: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, int]:
     return _load_twice(city, str(tmp_path_factory.mktemp("store")), truth)
 
 

@@ -18,30 +18,64 @@ from fusion.normalise.uscc import normalise_uscc, uscc_check_character
 from fusion.pseudonymise import tokenise, tokenise_id_numbers
 from geo.coords import wgs84_to_bd09, wgs84_to_gcj02
 
-ANY = st.lists(st.one_of(st.text(max_size=30), st.none(), st.integers(), st.floats(allow_nan=True)), max_size=20)
+ANY = st.lists(
+    st.one_of(st.text(max_size=30), st.none(), st.integers(), st.floats(allow_nan=True)),
+    max_size=20,
+)
 UTC = "datetime64[ns, UTC]"
 
 
 def test_dates_every_form():
-    s = pd.Series(["2026-10-03 14:05:00", "2026-10-03T14:05:00+08:00", "2026年10月3日 14:05", "2026/10/3 14:05",
-                   "20261003140500", 1791007500000, 46298.586806, "２０２６-10-03 14:05:00"], dtype=object)
+    s = pd.Series(
+        [
+            "2026-10-03 14:05:00",
+            "2026-10-03T14:05:00+08:00",
+            "2026年10月3日 14:05",
+            "2026/10/3 14:05",
+            "20261003140500",
+            1791007500000,
+            46298.586806,
+            "２０２６-10-03 14:05:00",
+        ],
+        dtype=object,
+    )
     got = parse_datetimes(s)
     assert (got == pd.Timestamp("2026-10-03 06:05:00", tz="UTC")).all()
-    bad = parse_datetimes(pd.Series(["2026-02-30 10:20:00", "2026年13月5日 08:00", "20260703256100", "垃圾", ""]))
+    bad = parse_datetimes(
+        pd.Series(["2026-02-30 10:20:00", "2026年13月5日 08:00", "20260703256100", "垃圾", ""])
+    )
     assert bad.isna().all()
     assert parse_dates(pd.Series(["19850301"]))[0] == pd.Timestamp("1985-02-28 16:00", tz="UTC")
-    assert (parse_months(pd.Series(["202607", "2026年7月", "2026-07"])) == pd.Timestamp("2026-06-30 16:00", tz="UTC")).all()
+    assert (
+        parse_months(pd.Series(["202607", "2026年7月", "2026-07"]))
+        == pd.Timestamp("2026-06-30 16:00", tz="UTC")
+    ).all()
 
 
-@given(st.datetimes(min_value=pd.Timestamp("1950-01-01").to_pydatetime(),
-                    max_value=pd.Timestamp("2090-01-01").to_pydatetime()))
+@given(
+    st.datetimes(
+        min_value=pd.Timestamp("1950-01-01").to_pydatetime(),
+        max_value=pd.Timestamp("2090-01-01").to_pydatetime(),
+    )
+)
 @settings(max_examples=60, deadline=None)
 def test_dates_round_trip(dt):
-    ts = pd.Timestamp(dt).floor("s").tz_localize("Asia/Shanghai", ambiguous=False, nonexistent="shift_forward")
-    forms = pd.Series([ts.strftime("%Y-%m-%d %H:%M:%S"), ts.strftime("%Y%m%d%H%M%S"),
-                       f"{ts.year}年{ts.month}月{ts.day}日 {ts:%H:%M:%S}", ts.isoformat()]
-                      # epoch ms is read as such from 13 digits on (events after 1973-03)
-                      + ([int(ts.tz_convert("UTC").value // 1_000_000)] if ts.year >= 1975 else []), dtype=object)
+    ts = (
+        pd.Timestamp(dt)
+        .floor("s")
+        .tz_localize("Asia/Shanghai", ambiguous=False, nonexistent="shift_forward")
+    )
+    forms = pd.Series(
+        [
+            ts.strftime("%Y-%m-%d %H:%M:%S"),
+            ts.strftime("%Y%m%d%H%M%S"),
+            f"{ts.year}年{ts.month}月{ts.day}日 {ts:%H:%M:%S}",
+            ts.isoformat(),
+        ]
+        # epoch ms is read as such from 13 digits on (events after 1973-03)
+        + ([int(ts.tz_convert("UTC").value // 1_000_000)] if ts.year >= 1975 else []),
+        dtype=object,
+    )
     got = parse_datetimes(forms)
     assert (got == ts.tz_convert("UTC")).all(), got
     assert (parse_datetimes(got) == got).all()  # idempotent
@@ -51,8 +85,17 @@ def test_dates_round_trip(dt):
 @settings(max_examples=80, deadline=None)
 def test_normalisers_never_raise(values):
     s = pd.Series(values, dtype=object)
-    for fn in (parse_datetimes, parse_dates, parse_months, normalise_id_numbers, normalise_phones,
-               normalise_names, normalise_plates, normalise_uscc, parse_addresses):
+    for fn in (
+        parse_datetimes,
+        parse_dates,
+        parse_months,
+        normalise_id_numbers,
+        normalise_phones,
+        normalise_names,
+        normalise_plates,
+        normalise_uscc,
+        parse_addresses,
+    ):
         out = fn(s)
         assert len(out) == len(s)
     normalise_coords(s, s, "GCJ02")
@@ -61,8 +104,18 @@ def test_normalisers_never_raise(values):
 def test_idcard_cases():
     b = "43090219850301123"
     good = b + check_character(b)
-    r = normalise_id_numbers(pd.Series([good, good[:-1] + ("1" if good[-1] == "0" else "0"), "430902850301123",
-                                        "430902********1234", " 4309021985030112" + good[-2:].lower() + " ", None]))
+    r = normalise_id_numbers(
+        pd.Series(
+            [
+                good,
+                good[:-1] + ("1" if good[-1] == "0" else "0"),
+                "430902850301123",
+                "430902********1234",
+                " 4309021985030112" + good[-2:].lower() + " ",
+                None,
+            ]
+        )
+    )
     assert r["status"].tolist() == ["valid", "invalid", "upgraded", "masked", "valid", "missing"]
     assert r["id18"][2] == good
     assert r.loc[3, ["prefix", "suffix", "sex"]].tolist() == ["430902", "1234", "M"]
@@ -70,8 +123,12 @@ def test_idcard_cases():
     assert r["region"][0] == "430902"
 
 
-@given(st.integers(1, 8), st.integers(0, 99_999), st.dates(pd.Timestamp("1900-01-01").date(),
-                                                          pd.Timestamp("1999-12-31").date()), st.integers(0, 999))
+@given(
+    st.integers(1, 8),
+    st.integers(0, 99_999),
+    st.dates(pd.Timestamp("1900-01-01").date(), pd.Timestamp("1999-12-31").date()),
+    st.integers(0, 999),
+)
 @settings(max_examples=80, deadline=None)
 def test_idcard_15_18_round_trip(p, region, birth, seq):
     id15 = f"{p}{region:05d}{birth:%y%m%d}{seq:03d}"
@@ -86,8 +143,20 @@ def test_idcard_15_18_round_trip(p, region, birth, seq):
 
 
 def test_phones():
-    r = normalise_phones(pd.Series(["13812345678", "+86 138 1234 5678", "86-13812345678", "0086138-1234-5678",
-                                    "１３８１２３４５６７８", "138****5678", "0737-1234567", "12345"]))
+    r = normalise_phones(
+        pd.Series(
+            [
+                "13812345678",
+                "+86 138 1234 5678",
+                "86-13812345678",
+                "0086138-1234-5678",
+                "１３８１２３４５６７８",
+                "138****5678",
+                "0737-1234567",
+                "12345",
+            ]
+        )
+    )
     assert set(r["e164"][:5]) == {"+8613812345678"}
     assert r["status"].tolist()[5:] == ["masked", "landline", "invalid"]
 
@@ -95,7 +164,14 @@ def test_phones():
 @given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), st.integers(0, 5))
 @settings(max_examples=60, deadline=None)
 def test_phone_variants_same_e164(p, k):
-    v = [f"+86{p}", f"+86 {p[:3]} {p[3:7]} {p[7:]}", f"86-{p}", f"{p[:3]}-{p[3:7]}-{p[7:]}", f"0086{p}", p][k]
+    v = [
+        f"+86{p}",
+        f"+86 {p[:3]} {p[3:7]} {p[7:]}",
+        f"86-{p}",
+        f"{p[:3]}-{p[3:7]}-{p[7:]}",
+        f"0086{p}",
+        p,
+    ][k]
     r = normalise_phones(pd.Series([v]))
     assert r["e164"][0] == "+86" + p
     assert normalise_phones(r["e164"])["e164"][0] == "+86" + p  # idempotent
@@ -109,7 +185,10 @@ def test_names_idempotent(name):
 
 
 def test_names_and_plates():
-    assert normalise_names(pd.Series(["  张　三 ", "买买提・艾力"])).tolist() == ["张三", "买买提·艾力"]
+    assert normalise_names(pd.Series(["  张　三 ", "买买提・艾力"])).tolist() == [
+        "张三",
+        "买买提·艾力",
+    ]
     r = normalise_plates(pd.Series(["湘H·12345", "湘h 12345", "益阳A1**45", "x"]))
     assert r["plate"].tolist()[:3] == ["湘H12345", "湘H12345", "益阳A1**45"]
     assert r["status"].tolist() == ["full", "full", "partial", "invalid"]
@@ -137,18 +216,44 @@ def test_coords_flags():
     import shapely
 
     city = shapely.box(111.9, 28.0, 112.9, 29.0)
-    r = normalise_coords(pd.Series(["112.3", "", "abc", "120.0", "28.5"]),
-                         pd.Series([28.5, None, 28.5, 28.5, 112.3]), "WGS84", city)
+    r = normalise_coords(
+        pd.Series(["112.3", "", "abc", "120.0", "28.5"]),
+        pd.Series([28.5, None, 28.5, 28.5, 112.3]),
+        "WGS84",
+        city,
+    )
     assert r["status"].tolist() == ["ok", "missing", "invalid", "outside_city", "outside_city"]
 
 
 def test_addresses_parse_and_match():
-    gaz = pd.DataFrame({"address_id": ["A1", "A2"], "county": ["赫山区", "资阳区"], "township": ["龙岭街道", "汽车路街道"],
-                        "road_name": ["康富路", "康富路"], "road_no": [12, 12], "building": ["3", ""], "unit": ["2", ""],
-                        "lon": [112.1, 112.3], "lat": [28.1, 28.3],
-                        "std_text": ["益阳市赫山区龙岭街道康富路12号3栋2单元", "益阳市资阳区汽车路街道康富路12号"]})
-    r = match_addresses(pd.Series(["湖南省益阳市赫山区康富路十二号3栋2单元502室", "资阳区 康富路 １２号",
-                                   "康富路12号3-2-502", "乱写"]), gaz)
+    gaz = pd.DataFrame(
+        {
+            "address_id": ["A1", "A2"],
+            "county": ["赫山区", "资阳区"],
+            "township": ["龙岭街道", "汽车路街道"],
+            "road_name": ["康富路", "康富路"],
+            "road_no": [12, 12],
+            "building": ["3", ""],
+            "unit": ["2", ""],
+            "lon": [112.1, 112.3],
+            "lat": [28.1, 28.3],
+            "std_text": [
+                "益阳市赫山区龙岭街道康富路12号3栋2单元",
+                "益阳市资阳区汽车路街道康富路12号",
+            ],
+        }
+    )
+    r = match_addresses(
+        pd.Series(
+            [
+                "湖南省益阳市赫山区康富路十二号3栋2单元502室",
+                "资阳区 康富路 １２号",
+                "康富路12号3-2-502",
+                "乱写",
+            ]
+        ),
+        gaz,
+    )
     assert r["address_id"].tolist() == ["A1", "A2", "A1", None]
     assert r.loc[0, "room"] == "502" and r.loc[0, "county"] == "赫山区"
     assert r["match_score"].tolist() == [1.0, 1.0, 1.0, 0.0]
