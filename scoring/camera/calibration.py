@@ -306,6 +306,9 @@ def calibrate(
     pr_cols = ["tp", "n_audited", "precision", "precision_lo", "precision_hi", "recall_found",
                "recall_n", "recall", "recall_lo", "recall_hi", "recall_source"]
     cam = long.merge(cam_pr, on=["camera_id", "violation"], how="left")
+    for col in pr_cols:
+        if col not in cam:
+            cam[col] = np.nan
     pool = pooled.set_index("violation")
     own = cam["n_audited"].fillna(0).gt(0) & cam["recall"].notna()
     for col in pr_cols:

@@ -151,6 +151,12 @@ def connect(
     if has_flow:
         _view(con, "flow", flow)  # type: ignore[arg-type]
     con.execute(hour_cube_sql(has_flow=has_flow, vehicle_class=vehicle_class))
+    sums = ", ".join(f"sum({c})::BIGINT AS {c}" for c in _sum_cols())
+    # Day roll-up of the cube (24× smaller) for the day / week / all periods; its
+    # ``hour_start`` holds the local day start.
+    con.execute(f"""CREATE OR REPLACE TABLE cube_day AS
+        SELECT camera_id, date_trunc('day', hour_start) AS hour_start, {sums}
+        FROM cube GROUP BY ALL""")
     return CameraDB(con=con, has_flow=has_flow)
 
 
@@ -244,8 +250,9 @@ def indicators_sql(level: str, period: str, *, where: str | None = None) -> str:
                         for p in PLATFORMS)
     name = "c.road_name" if level == "road" else "NULL"
     cond = f"WHERE {where}" if where else ""
+    src = "cube" if period == "hour" else "cube_day"
     return f"""
-    WITH q AS (SELECT * FROM cube {cond}),
+    WITH q AS (SELECT * FROM {src} {cond}),
     j AS (
       SELECT CAST({key} AS VARCHAR) AS unit_id, {name} AS unit_name,
              {_period_expr(period)} AS period_start, q.*
@@ -331,7 +338,7 @@ def camera_type_counts(db: CameraDB) -> pd.DataFrame:
     sums = ", ".join(f"sum(n_{v})::BIGINT AS n_{v}" for v in VIOLATIONS)
     return db.sql(f"""
     SELECT camera_id, sum(n_passes)::BIGINT AS n_passes, sum(n_det)::BIGINT AS n_det, {sums}
-    FROM cube GROUP BY camera_id ORDER BY camera_id""")
+    FROM cube_day GROUP BY camera_id ORDER BY camera_id""")
 
 
 def activity_matrix_db(db: CameraDB, camera_ids: pd.Index, freq_s: int = 900

@@ -92,3 +92,13 @@ def test_calibrated_rates_recover_true_rates(toy_city) -> None:
     cam = out[out["scope"] == "camera"]
     assert set(cam["calibration_source"]) <= {"camera", "pooled"}
     assert len(cam) == len(toy_city.cameras) * 5
+
+
+def test_no_camera_with_enough_audits_uses_pooled_values(toy_city) -> None:
+    db = ind.connect(toy_city.cameras, toy_city.detections, toy_city.flow)
+    out = cal.calibrate(ind.camera_type_counts(db), toy_city.audits, min_camera_audits=10_000)
+    cam = out[out["scope"] == "camera"]
+    assert (cam["calibration_source"] == "pooled").all()
+    city = out[out["scope"] == "type"].set_index("violation")
+    nh = cam[cam["violation"] == "no_helmet"]
+    assert (nh["precision"] == city.loc["no_helmet", "precision"]).all()
