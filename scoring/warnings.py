@@ -60,18 +60,18 @@ def event_warnings(model: RuleModel, scored: pd.DataFrame) -> pd.DataFrame:
     keys = [f for f in model.factors if f.key_factor]
     if not keys or scored.empty:
         return _empty()
-    n = len(scored)
-    zh = np.full(n, "", dtype=object)
-    en = np.full(n, "", dtype=object)
-    any_hit = np.zeros(n, dtype=bool)
-    for f in keys:
-        v = scored[f"value_{f.id}"].to_numpy(dtype=float)
+    values = scored[[f"value_{f.id}" for f in keys]].to_numpy(dtype=float)
+    any_hit = (values != 0).any(axis=1)
+    s = scored[any_hit]
+    values = values[any_hit]  # build reason texts only for the rows that warn
+    zh = np.full(len(s), "", dtype=object)
+    en = np.full(len(s), "", dtype=object)
+    for j, f in enumerate(keys):
+        v = values[:, j]
         hit = v != 0
-        any_hit |= hit
         vals = _fmt(v)
         zh = _append(zh, hit, "关键因子 " + f.label_zh + "=" + vals, "；")
         en = _append(en, hit, "key factor " + (f.label_en or f.id) + "=" + vals, "; ")
-    s = scored[any_hit]
     return pd.DataFrame(
         {
             "kind": "event",
@@ -85,11 +85,16 @@ def event_warnings(model: RuleModel, scored: pd.DataFrame) -> pd.DataFrame:
             "window_days": 0,
             "colour": s["colour"].astype(str).to_numpy(),
             "value": s["score"].astype(float).to_numpy(),
-            "reasons": zh[any_hit],
-            "reasons_en": en[any_hit],
+            "reasons": zh,
+            "reasons_en": en,
         },
         columns=list(WARNING_COLUMNS),
     ).reset_index(drop=True)
+
+
+def _periods(s: pd.Series) -> pd.Series:
+    """``s`` as datetimes (no conversion, which scans every row, when it already is one)."""
+    return s if pd.api.types.is_datetime64_any_dtype(s) else pd.to_datetime(s)
 
 
 def _align(ts: pd.Timestamp, periods: pd.Series) -> pd.Timestamp:
@@ -110,7 +115,7 @@ def points_warnings(model: RuleModel, scored: pd.DataFrame, as_of: pd.Timestamp 
     pw = model.points_warning
     if pw is None or scored.empty:
         return _empty()
-    ps = pd.to_datetime(scored["period_start"])
+    ps = _periods(scored["period_start"])
     end = ps.max() if as_of is None else _align(pd.Timestamp(as_of), ps)
     in_window = ((ps > end - pd.Timedelta(days=pw.window_days)) & (ps <= end)).to_numpy()
     pf = [f for f in model.factors if f.is_points]
@@ -175,7 +180,7 @@ def warnings_table(
     for model, scored in scored_models:
         ev = scored
         if events == "latest" and not scored.empty and "period_start" in scored.columns:
-            ps = pd.to_datetime(scored["period_start"])
+            ps = _periods(scored["period_start"])
             end = ps.max() if as_of is None else _align(pd.Timestamp(as_of), ps)
             ev = scored[(ps == end).to_numpy()]
         parts.append(event_warnings(model, ev))

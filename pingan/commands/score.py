@@ -83,7 +83,9 @@ def _recent(frame: pd.DataFrame, days: int) -> pd.DataFrame:
     """Rows whose period_start is within ``days`` of the latest one (all rows if no periods)."""
     if "period_start" not in frame.columns or frame["period_start"].isna().all():
         return frame
-    ps = pd.to_datetime(frame["period_start"])
+    ps = frame["period_start"]
+    if not pd.api.types.is_datetime64_any_dtype(ps):
+        ps = pd.to_datetime(ps)
     if ps.dt.tz is not None:
         ps = ps.dt.tz_convert("Asia/Shanghai")
         frame = frame.assign(period_start=ps)

@@ -140,8 +140,12 @@ class Expr:
         for name in self.names:
             if name not in frame:
                 raise ExprError(f"expression `{self.source}`: column `{name}` is not in the data")
-            v = pd.to_numeric(pd.Series(np.asarray(frame[name])), errors="coerce").to_numpy(dtype=float)
-            cols[name] = np.nan_to_num(v, nan=0.0)
+            raw = np.asarray(frame[name])
+            if raw.dtype.kind in "fiub":
+                v = raw.astype(float, copy=False)
+            else:
+                v = pd.to_numeric(pd.Series(raw), errors="coerce").to_numpy(dtype=float)
+            cols[name] = np.where(np.isnan(v), 0.0, v) if np.isnan(v).any() else v
         out = _Evaluator(cols).visit(self.tree.body)
         return np.broadcast_to(np.asarray(out, dtype=float), (n,)).copy()
 
