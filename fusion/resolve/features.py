@@ -50,10 +50,13 @@ def person_features(records: pd.DataFrame) -> pd.DataFrame:
     df["id18"] = id18.where(full | masked, None)
     df["id_full"] = id18.where(full, None)
     df["id_masked"] = masked
-    pre = id18.where(full | masked).astype(object).str[:6]
-    df["id_pre6"] = pre.where(pre.str.fullmatch(r"\d{6}").fillna(False).astype(bool), None)
-    suf = id18.where(full | masked).astype(object).str[-4:]
-    df["id_suf4"] = suf.where(suf.str.fullmatch(r"\d{3}[\dX]").fillna(False).astype(bool), None)
+    shown = id18.where(full | masked).astype("string")
+    pre = shown.str[:6]
+    pre = pre.where(pre.str.fullmatch(r"\d{6}").fillna(False).to_numpy(bool)).astype(object)
+    df["id_pre6"] = pre.where(pre.notna(), None)
+    suf = shown.str[-4:]
+    suf = suf.where(suf.str.fullmatch(r"\d{3}[\dX]").fillna(False).to_numpy(bool)).astype(object)
+    df["id_suf4"] = suf.where(suf.notna(), None)
     own = pd.to_datetime(df["birth_date"], errors="coerce")
     if getattr(own.dt, "tz", None) is not None:
         own = own.dt.tz_localize(None)
