@@ -214,7 +214,7 @@ def register(app: typer.Typer) -> None:
         from scoring.rules.versions import save_scores
 
         try:
-            path = registry.publish(model)
+            path = registry.publish(model, model_file.read_text(encoding="utf-8"))
         except (VersionError, ModelFileError) as e:
             _error("发布失败 publish refused:", e)
             raise typer.Exit(1) from None

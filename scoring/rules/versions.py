@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from scoring.rules.engine import validate
-from scoring.rules.model import ModelFileError, RuleModel, read_model, version_key
+from scoring.rules.model import ModelFileError, RuleModel, parse_model, read_model, version_key
 
 SCORES_TABLE = "rule_scores"
 FACTORS_TABLE = "rule_factors"
@@ -63,15 +64,23 @@ class ModelRegistry:
             )
         return read_model(self.path(model_id, version))
 
-    def publish(self, model: RuleModel) -> Path:
+    def publish(self, model: RuleModel, source_text: str | None = None) -> Path:
         """Write ``model`` as a new published version; return its path.
 
-        Publishing the same content again is a no-op; a different model under an existing
-        version number is refused (bump the version). The model must validate.
+        ``source_text``: the owner's YAML as written (kept verbatim, comments included, when it
+        parses to the same model; else the model is written from its fields). Publishing the
+        same content again is a no-op; a different model under an existing version number is
+        refused (bump the version). The model must validate.
         """
         validate(model)
         p = self.path(model.id, model.version)
         text = model.to_yaml()
+        if source_text is not None:
+            try:
+                if parse_model(yaml.safe_load(source_text)) == model:
+                    text = source_text
+            except (ModelFileError, yaml.YAMLError):
+                pass
         if p.exists():
             if read_model(p) == model:
                 return p

@@ -103,6 +103,18 @@ def test_publish_and_load_versions(tmp_path: Path) -> None:
     assert reg.load("burglary_demo", "1.0.0") == model()
 
 
+def test_publish_keeps_the_owner_text(tmp_path: Path) -> None:
+    import yaml
+
+    reg = ModelRegistry(tmp_path / "models")
+    text = "# 刑侦支队维护 maintained by CID\n" + yaml.safe_dump(MODEL, allow_unicode=True)
+    p = reg.publish(model(), text)
+    assert p.read_text("utf-8") == text
+    other = "# stale text\n" + yaml.safe_dump({**MODEL, "version": "0.9"}, allow_unicode=True)
+    p2 = reg.publish(model("1.1.0"), other)  # text of another model: written from the fields
+    assert "stale" not in p2.read_text("utf-8") and reg.load("burglary_demo") == model("1.1.0")
+
+
 def test_models_in_force_prefers_published(tmp_path: Path) -> None:
     reg = ModelRegistry(tmp_path / "models")
     fire = parse_model(__import__("yaml").safe_load((template_paths()[0].parent / "fire_risk.yaml").read_text("utf-8")))
