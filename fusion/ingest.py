@@ -34,7 +34,7 @@ import pandas as pd
 
 from data_contracts import FeedContract
 from data_contracts.registry import FEED_IDS, get
-from fusion.normalise._text import as_text, is_blank
+from fusion.normalise._text import as_text, text_and_blank
 from fusion.normalise.addresses import (
     AdminTable,
     admin_table_from_gazetteer,
@@ -150,6 +150,11 @@ def by_unique(fn: Callable[[pd.Series], Any], col: pd.Series) -> Any:
     )
 
 
+def _values(s: pd.Series) -> Any:
+    """Column values without boxing tz-aware timestamps into objects."""
+    return s.array if isinstance(s.dtype, pd.DatetimeTZDtype) else s.to_numpy()
+
+
 def _period(times: pd.Series) -> np.ndarray:
     local = times.dt.tz_convert(SOURCE_TZ)
     ym = (local.dt.year * 100 + local.dt.month).to_numpy(dtype=float, na_value=np.nan)
@@ -215,8 +220,7 @@ def normalise_feed(
             out[f.name] = col
             continue
         if col.dtype == object or col.dtype.kind in "OSU" or str(col.dtype) == "string":
-            txt = as_text(col)
-            blank = is_blank(txt)
+            txt, blank = text_and_blank(col)
         else:
             txt = None
             blank = col.isna().to_numpy()
@@ -342,7 +346,7 @@ def normalise_feed(
     meta = {"row_hash": hashes, "period": period, "source_file": file, "source_row": rows}
     analytic = pd.DataFrame(
         {
-            **{k: (v.to_numpy() if isinstance(v, pd.Series) else v) for k, v in out.items()},
+            **{k: (_values(v) if isinstance(v, pd.Series) else v) for k, v in out.items()},
             **{k: v.to_numpy() for k, v in kinds.items()},
             **meta,
         }

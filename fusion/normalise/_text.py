@@ -52,3 +52,13 @@ def is_blank(text: pd.Series) -> np.ndarray:
     """True where a cleaned text value means 'no value' (empty, 'null', '无', '-', ...)."""
     t = pd.Series(text, copy=False).astype(object)
     return t.str.lower().isin(_BLANKS).to_numpy() | t.isna().to_numpy()
+
+
+def text_and_blank(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """:func:`as_text` and :func:`is_blank` together, computed once per distinct value."""
+    s = pd.Series(values, copy=False)
+    codes, uniq = pd.factorize(s, use_na_sentinel=False)
+    txt_u = _as_text(pd.Series(uniq, dtype=object))
+    blank_u = is_blank(txt_u)
+    txt = pd.Series(txt_u.to_numpy(dtype=object)[codes], index=s.index, dtype=object)
+    return txt, blank_u[codes]
