@@ -245,7 +245,7 @@ def _score_all(s: Any, registry: Any, templates: list[Path], features: Path | No
     from pingan.commands._common import step
     from scoring.composite import composite_index, forecast_wide, read_composite
     from scoring.rules import composite_template_path
-    from scoring.rules.engine import COLOUR_ZH, COLOURS, score
+    from scoring.rules.engine import COLOUR_ZH, COLOURS, ModelFileError, score
     from scoring.rules.versions import RESTRICTED_SUFFIX, models_in_force, save_many_scores
     from scoring.warnings import warnings_table
 
@@ -273,7 +273,10 @@ def _score_all(s: Any, registry: Any, templates: list[Path], features: Path | No
             continue
         window = m.points_warning.window_days if m.points_warning else 0
         frame = _fill_missing(m, _recent(frame, window))
-        scored_pairs.append((m, score(m, frame)))
+        try:
+            scored_pairs.append((m, score(m, frame)))
+        except ModelFileError as e:  # one broken model must not stop the others
+            _error(f"跳过 skipped {m.id} v{m.version}:", e)
     with step(f"store scores of {len(scored_pairs)} models 保存评分"):
         save_many_scores(store, scored_pairs)
     warn = warnings_table([(m, sc) for m, sc in scored_pairs if not m.restricted])

@@ -182,3 +182,18 @@ def test_features_file_with_hex_cells(workdir: Path, tmp_path: Path) -> None:
     assert "burglary_theft v1.0.0" in r.output
     rows = open_store(workdir / "store").read("rule_scores")
     assert sorted(rows["h3"]) == sorted(h3.str_to_int(x) for x in hexes)
+
+
+def test_a_broken_published_model_is_skipped_not_fatal(workdir: Path, tmp_path: Path) -> None:
+    store = open_store(workdir / "store")
+    store.write("features", features())
+    d = yaml.safe_load(burglary_file(tmp_path, "2.0.0", 4).read_text("utf-8"))
+    d["factors"][0]["expr"] = "cnt_burglary_99w"
+    dest = workdir / "models" / "burglary_theft" / "v2.0.0.yaml"
+    dest.parent.mkdir(parents=True)
+    dest.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
+    r = CliRunner().invoke(app, ["score"])
+    assert r.exit_code == 0, r.output
+    assert "skipped burglary_theft v2.0.0" in r.output and "cnt_burglary_99w" in r.output
+    assert "burglary_theft" not in set(store.read("rule_scores")["model_id"])
+    assert "fire_risk" in set(store.read("rule_scores")["model_id"])
