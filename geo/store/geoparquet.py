@@ -240,7 +240,7 @@ class GeoParquetStore(Store):
                 path = folder / f"part-{uuid.uuid4().hex}.parquet"
                 tx.added.append(path)
                 tbl = fr.with_geo_metadata(fr.to_arrow(chunk, info.columns), chunk, info)
-                pq.write_table(tbl, path, compression="zstd")
+                _write_file(tbl, path)
                 entries.append(
                     {"path": str(path.relative_to(self.dir)), "partition": part, "rows": len(chunk)}
                 )
@@ -430,7 +430,7 @@ class GeoParquetStore(Store):
                 if keep.num_rows:
                     path = (self.dir / f["path"]).with_name(f"part-{uuid.uuid4().hex}.parquet")
                     tx.added.append(path)
-                    pq.write_table(keep, path, compression="zstd")
+                    _write_file(keep, path)
                     rel = str(path.relative_to(self.dir))
                     rest.append({"path": rel, "partition": f["partition"], "rows": keep.num_rows})
             incoming = pd.concat([frame[~exists], matched[changed]], ignore_index=True)
@@ -479,6 +479,17 @@ class GeoParquetStore(Store):
                 if d.is_dir() and d.name not in self._load()["tables"] and not any(d.rglob("*")):
                     shutil.rmtree(d, ignore_errors=True)
             return n
+
+
+def _write_file(tbl: pa.Table, path: Path) -> None:
+    """Write one immutable Parquet file and fsync it, so that the catalogue committed after it
+    never names a file a power cut left half-written."""
+    pq.write_table(tbl, path, compression="zstd")
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 # ---- pure helpers -----------------------------------------------------------------------------

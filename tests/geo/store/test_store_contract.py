@@ -423,3 +423,36 @@ def test_uncommitted_writes_are_invisible_to_other_threads(store) -> None:
         assert tx.exists("pending")
     assert seen == [False]
     assert store.exists("pending")
+
+
+def test_random_frames_round_trip(store) -> None:
+    """Random text (CSV/COPY-hostile characters, CJK, astral plane), ints, floats and NULLs."""
+    # NUL is excluded: PostgreSQL text cannot hold it.
+    alphabet = np.array(list("ab ,\"'\\\n\r\t;|NULna") + list(YIYANG) + ["😀", "é", "\u3000"])
+    rng = np.random.default_rng(11)
+    for _ in range(12):
+        n = int(rng.integers(0, 7))
+        words = ["".join(rng.choice(alphabet, size=rng.integers(0, 12))) for _ in range(n)]
+        ints = rng.integers(-(2**63), 2**63 - 1, size=n, dtype=np.int64, endpoint=True)
+        floats = rng.choice(
+            [0.0, -0.0, np.inf, -np.inf, 5e-324, 1.7976931348623157e308, 0.1], size=n
+        )
+        nulls = rng.random((3, n)) < 0.3
+        df = pd.DataFrame(
+            {
+                "k": np.arange(n, dtype=np.int64),
+                "s": pd.Series(
+                    [None if z else w for w, z in zip(words, nulls[0], strict=True)], dtype=object
+                ),
+                "n": pd.array(
+                    [None if z else int(v) for v, z in zip(ints, nulls[1], strict=True)],
+                    dtype="Int64",
+                ),
+                "f": np.where(nulls[2], np.nan, floats),
+            }
+        )
+        store.write("rand", df, mode="replace")
+        back = _sorted(store.read("rand"), "k")
+        assert back["s"].tolist() == df["s"].tolist()
+        pd.testing.assert_series_equal(back["n"], df["n"])
+        np.testing.assert_array_equal(back["f"].to_numpy(), df["f"].to_numpy())
