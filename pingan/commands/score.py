@@ -94,10 +94,12 @@ def _recent(frame: pd.DataFrame, days: int) -> pd.DataFrame:
 
 def _fill_missing(model: Any, frame: pd.DataFrame) -> pd.DataFrame:
     """Read catalogue columns the data lacks as 0, and say so (the model is valid offline)."""
+    from scoring.rules.catalogue import known_columns
     from scoring.rules.expr import parse_expr
 
     need = set().union(*(parse_expr(f.expr).names for f in model.factors))
-    missing = sorted(need - set(frame.columns))
+    # only declared catalogue columns: an unknown name must still fail validation
+    missing = sorted((need - set(frame.columns)) & known_columns(model.feature_source))
     if missing:
         console.print(
             f"[yellow]注意 note:[/yellow] {model.id}: 数据缺少这些列，按 0 计 — columns missing "
