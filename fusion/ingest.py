@@ -496,28 +496,71 @@ def _upsert(
     return int(store.upsert(table, df, key))
 
 
+class SeenKeys:
+    """Keys already stored or appended during this load, per table and period.
+
+    Stored keys are read once per (table, period) the load touches (a partition filter, so a
+    reload of one day reads one month's hashes, not the whole table) and kept as pandas
+    indexes (hash tables over int64/str arrays, far lighter than Python sets)."""
+
+    def __init__(self) -> None:
+        self._chunks: dict[tuple[str, str], list[pd.Index]] = {}
+
+    def _load(self, store: Any, table: str, key: str, periods: list[str]) -> None:
+        todo = [p for p in periods if (table, p) not in self._chunks]
+        if not todo:
+            return
+        for p in todo:
+            self._chunks[(table, p)] = []
+        if not store.exists(table):
+            return
+        cols = store.info(table).column_names
+        if "period" in cols and todo != ["*"]:
+            old = store.read(table, columns=["period", key], filters={"period": todo})
+            for p, grp in old.groupby("period", sort=False):
+                self._chunks[(table, str(p))].append(pd.Index(pd.unique(grp[key].to_numpy())))
+        else:
+            old = store.read(table, columns=[key])
+            self._chunks[(table, "*")].append(pd.Index(pd.unique(old[key].to_numpy())))
+
+    def new_rows(
+        self, store: Any, table: str, df: pd.DataFrame, key: str, by_period: bool
+    ) -> pd.DataFrame:
+        """The rows of ``df`` whose key is new (first occurrence within ``df`` kept); records them."""
+        part = df["period"].astype(str) if by_period else pd.Series("*", index=df.index)
+        periods = sorted(set(part))
+        self._load(store, table, key, periods)
+        keep = ~df[key].duplicated().to_numpy()
+        for p in periods:
+            in_p = (part == p).to_numpy()
+            vals = df[key].to_numpy()[in_p]
+            hit = np.zeros(len(vals), dtype=bool)
+            for chunk in self._chunks[(table, p)]:
+                hit |= chunk.get_indexer(vals) >= 0  # chunks hold unique keys
+            keep[np.flatnonzero(in_p)[hit]] = False
+        new = df[keep]
+        for p in periods:
+            vals = new.loc[(part[keep] == p).to_numpy(), key].to_numpy()
+            if len(vals):
+                self._chunks[(table, p)].append(pd.Index(vals))
+        return new
+
+
 def _append_new(
     store: Any,
     table: str,
     df: pd.DataFrame,
-    seen: dict[str, set[Any]],
+    seen: SeenKeys,
     key: str,
     partition_by: list[str] | None,
 ) -> int:
-    """Append the rows whose ``key`` value is neither stored nor already appended in this load
-    (the stored keys are read once per table and load); the first sighting of a record wins."""
+    """Append the rows whose ``key`` is neither stored nor already appended in this load; the
+    first sighting of a record wins (its file and row number are kept)."""
     if df.empty:
         return 0
-    if table not in seen:
-        seen[table] = (
-            set(store.read(table, columns=[key])[key].tolist()) if store.exists(table) else set()
-        )
-    known = seen[table]
-    new = df[~df[key].isin(known)]
-    new = new[~new[key].duplicated()]
+    new = seen.new_rows(store, table, df, key, by_period=bool(partition_by))
     if new.empty:
         return 0
-    known.update(new[key].tolist())
     return int(store.write(table, new, partition_by=partition_by))
 
 
@@ -572,8 +615,8 @@ def ingest_folder(
     ctx = NormaliseContext(secret=secret, city=_city_polygon(city), h3_resolution=h3_resolution)
     report = IngestReport()
     loaded_at = pd.Timestamp(datetime.now(UTC))
-    seen: dict[str, set[Any]] = {}
-    seen_raw: dict[str, set[Any]] = {}
+    seen = SeenKeys()
+    seen_raw = SeenKeys()
     quarantined: list[pd.DataFrame] = []
     events: list[pd.DataFrame] = []
     logs: list[dict[str, Any]] = []

@@ -67,3 +67,13 @@ def test_csv_reader_row_numbers_and_malformed(tmp_path):
     assert raw.frame["_row"].tolist() == [1, 3]
     assert raw.frame["b"].tolist() == ["multi\nline", "z"]
     assert raw.malformed["_row"].tolist() == [2]
+
+
+@pytest.mark.postgis
+def test_bad_file_loads_nothing_on_postgis(tmp_path, postgis_schema_url):
+    folder = write_city(tmp_path / "city")
+    (folder / "hukou_202609.xlsx").write_bytes((BAD / "hukou_truncated.xlsx").read_bytes())
+    with pytest.raises(BadFileError, match="hukou_202609"):
+        ingest_folder(folder, postgis_schema_url, secret="test-secret-0123456789", city="430900")
+    assert open_store(postgis_schema_url).tables() == []
+    assert open_store(postgis_schema_url, zone="raw").tables() == []
