@@ -22,3 +22,9 @@ window.pingan = Object.assign({}, window.pingan, {
         return {color: "#7a0177", weight: 2, fillColor: "#c51b8a", fillOpacity: 0.35};
     }
 });
+window.pingan = Object.assign({}, window.pingan, {
+    changeStyle: function (feature, context) {
+        const c = feature.properties.colour || "#bbbbbb";
+        return {fillColor: c, color: "#000", weight: 1, fillOpacity: 0.75};
+    }
+});
