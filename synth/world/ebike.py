@@ -20,9 +20,10 @@ from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from data_contracts.vocab import VIOLATION_TYPES
-from synth.world.ids import seq_ids
 
 VIOLS = [v for v in VIOLATION_TYPES if v != "none"]
 #: Base true per-pass rates (ordinary rider, urban secondary road, daytime).
@@ -84,17 +85,17 @@ def camera_rates(cams: pd.DataFrame, scale: float) -> pd.DataFrame:
     return out
 
 
-def _rates_matrix(cr: pd.DataFrame, hour: np.ndarray, delivery: bool) -> np.ndarray:
-    """True per-pass rates (n, 5) for rows of camera params and hours."""
-    R = np.empty((len(cr), len(VIOLS)))
+def _rates_matrix(cr: pd.DataFrame, hour: np.ndarray, delivery: bool,
+                  rows: np.ndarray | None = None) -> np.ndarray:
+    """True per-pass rates (n, 5) for camera rows (``rows`` indexes ``cr``; default all)
+    and hours."""
+    mult = cr[[f"m_{v}" for v in VIOLS]].to_numpy()
+    if rows is not None:
+        mult = mult[rows]
+    base = np.array([BASE_RATE[v] * (DELIVERY_MULT[v] if delivery else 1.0) for v in VIOLS])
+    R = mult * base[None, :]
     night = (hour >= 21) | (hour < 6)
-    for j, v in enumerate(VIOLS):
-        r = BASE_RATE[v] * cr[f"m_{v}"].to_numpy()
-        if delivery:
-            r = r * DELIVERY_MULT[v]
-        if v == "red_light":
-            r = r * np.where(night, 1.8, 1.0)
-        R[:, j] = r
+    R[:, VIOLS.index("red_light")] *= np.where(night, 1.8, 1.0)
     s = R.sum(axis=1, keepdims=True)
     return np.where(s > 0.8, R * 0.8 / s, R)
 
@@ -164,73 +165,84 @@ def detections_for_day(cr: pd.DataFrame, flow: pd.DataFrame, day_index: int,
                        rider_platform: np.ndarray, plates: pd.Series,
                        rng: np.random.Generator,
                        plates_masked: np.ndarray | None = None) -> pd.DataFrame:
-    """Violation rows (true and/or detected) for one day's flow."""
+    """Violation rows (true and/or detected) for one day's flow (integer codes inside,
+    strings only at the end; ~1-2 M rows/s)."""
     if plates_masked is None:
         plates_masked = mask_plates(plates.to_numpy())
     n_cam = len(cr)
     q = np.tile(np.arange(96), n_cam)
     cam_i = np.repeat(np.arange(n_cam), 96)
     hour = q // 4
-    frames = []
+    rec = np.array([RECALL[v] for v in VIOLS])
+    prec = np.array([PRECISION[v] for v in VIOLS])
+    parts_ci, parts_q, parts_t, parts_d, parts_del = [], [], [], [], []
     for delivery, col in ((False, "_n_ord"), (True, "_n_del")):
         npass = flow[col].to_numpy()
         m = npass > 0
         ci, qi, hi, npass = cam_i[m], q[m], hour[m], npass[m]
-        R = _rates_matrix(cr.iloc[ci], hi, delivery)
+        R = _rates_matrix(cr, hi, delivery, rows=ci)
         p = np.column_stack([R, 1 - R.sum(axis=1)])
         counts = rng.multinomial(npass, p)  # (rows, 6): five violations + none
-        # true violations
-        reps = counts[:, :5]
-        j = np.repeat(np.tile(np.arange(5), len(ci)), reps.ravel())
-        rows = np.repeat(np.repeat(np.arange(len(ci)), 5), reps.ravel())
+        five = np.tile(np.arange(5), len(ci))
+        row5 = np.repeat(np.arange(len(ci)), 5)
+        reps = counts[:, :5].ravel()
+        j = np.repeat(five, reps)
+        rows = np.repeat(row5, reps)
         # false positives among none passes, per row so that precision ≈ PRECISION:
         # FP_v = TP_v (1 - p_v) / p_v spread over the none passes of the row
-        rec = np.array([RECALL[v] for v in VIOLS])
-        prec = np.array([PRECISION[v] for v in VIOLS])
         fp_rate = np.clip(R * rec * (1 - prec) / prec / np.maximum(p[:, 5:6], 1e-6), 0, 0.5)
-        fp = rng.binomial(counts[:, 5][:, None], fp_rate)
-        jf = np.repeat(np.tile(np.arange(5), len(ci)), fp.ravel())
-        rf = np.repeat(np.repeat(np.arange(len(ci)), 5), fp.ravel())
-        tv = np.r_[np.array(VIOLS)[j], np.full(len(jf), "none")]
-        r_all = np.r_[rows, rf]
+        fp = rng.binomial(counts[:, 5][:, None], fp_rate).ravel()
+        jf = np.repeat(five, fp)
+        rf = np.repeat(row5, fp)
         hit = rng.random(len(j)) < rec[j]
         # a tenth of the misses are reported as another type (confusion), the rest as none
         other = (j + rng.integers(1, 5, len(j))) % 5
         swap = ~hit & (rng.random(len(j)) < 0.1)
-        dv = np.r_[np.where(hit, np.array(VIOLS)[j],
-                            np.where(swap, np.array(VIOLS)[other], "none")), np.array(VIOLS)[jf]]
-        frames.append(pd.DataFrame({"_ci": ci[r_all], "_q": qi[r_all], "true_violation": tv,
-                                    "detected_violation": dv, "is_delivery": delivery}))
-    d = pd.concat(frames, ignore_index=True)
-    n = len(d)
-    ci = d["_ci"].to_numpy()
+        det = np.where(hit, j, np.where(swap, other, 5))
+        r_all = np.r_[rows, rf]
+        parts_ci.append(ci[r_all])
+        parts_q.append(qi[r_all])
+        parts_t.append(np.r_[j, np.full(len(jf), 5)])
+        parts_d.append(np.r_[det, jf])
+        parts_del.append(np.full(len(r_all), delivery))
+    ci = np.concatenate(parts_ci)
+    qq = np.concatenate(parts_q)
+    tcode = np.concatenate(parts_t)
+    dcode = np.concatenate(parts_d)
+    deliv = np.concatenate(parts_del)
+    n = len(ci)
+    sec = qq.astype(np.int64) * 900 + rng.integers(0, 900, n)
+    order = np.argsort(sec, kind="stable")
+    ci, sec, tcode, dcode, deliv = ci[order], sec[order], tcode[order], dcode[order], deliv[order]
     base = flow["interval_start"].iloc[0].normalize()
-    ts = base + pd.to_timedelta(d["_q"].to_numpy() * 900 + rng.integers(0, 900, n), unit="s")
-    d = d.assign(ts=ts).sort_values(["ts"], kind="stable").reset_index(drop=True)
-    ci = d["_ci"].to_numpy()
-    n = len(d)
-    deliv = d["is_delivery"].to_numpy()
-    tp = d["true_violation"].to_numpy() == d["detected_violation"].to_numpy()
-    conf = np.where(d["detected_violation"].to_numpy() == "none", rng.beta(2, 5, n),
-                    np.where(tp, rng.beta(9, 2, n), rng.beta(4, 3, n)))
+    ts = base + pd.to_timedelta(sec, unit="s")
+    conf = np.where(dcode == 5, rng.beta(2, 5, n),
+                    np.where(tcode == dcode, rng.beta(9, 2, n), rng.beta(4, 3, n)))
     # vehicles: delivery riders' e-bikes vs the rest
     vi = np.where(deliv, vehicles_del[rng.integers(0, max(len(vehicles_del), 1), n)]
                   if len(vehicles_del) else -1,
                   vehicles_ord[rng.integers(0, max(len(vehicles_ord), 1), n)])
-    vclass = np.where(rng.random(n) < 0.9, "ebike", np.where(rng.random(n) < 0.5, "tricycle",
-                                                               "motorcycle"))
-    vclass = np.where(deliv, "ebike", vclass)
+    cls = np.array(["ebike", "tricycle", "motorcycle"], dtype=object)
+    vcode = np.where(rng.random(n) < 0.9, 0, np.where(rng.random(n) < 0.5, 1, 2))
+    vcode = np.where(deliv, 0, vcode)
     readable = rng.random(n) < 0.55
     masked = plates_masked[np.maximum(vi, 0)]
-    did = seq_ids(f"D{day_index:04d}", n, 8, first=0)
+    names = np.array(VIOLS + ["none"], dtype=object)
+    # ids built in Arrow (C++ string kernels): 'D' + 4-digit day + 8-digit running number
+    nums = pa.array(np.arange(n, dtype=np.int64) + (10**12 + day_index * 10**8)).cast(pa.string())
+    did_a = pc.binary_join_element_wise("D", pc.utf8_slice_codeunits(nums, 1), "")
+    snap_a = pc.binary_join_element_wise("snap/", did_a, ".jpg", "")
+    did = did_a.to_numpy(zero_copy_only=False)
+    cams = cr["camera_id"].to_numpy().astype(object)
+    vids = plates.index.to_numpy().astype(object)
     return pd.DataFrame({
-        "detection_id": did, "camera_id": cr["camera_id"].to_numpy()[ci], "ts": d["ts"],
-        "vehicle_class": vclass, "true_violation": d["true_violation"].to_numpy(),
-        "detected_violation": d["detected_violation"].to_numpy(), "is_delivery": deliv,
-        "platform": np.where(deliv, rider_platform[vi], None),
+        "detection_id": did, "camera_id": cams[ci], "ts": ts,
+        "vehicle_class": cls[vcode], "true_violation": names[tcode],
+        "detected_violation": names[dcode], "is_delivery": deliv,
+        "platform": np.where(deliv, rider_platform[np.maximum(vi, 0)], None),
         "confidence": conf.round(3), "plate_partial": np.where(readable, masked, None),
-        "snapshot_ref": np.char.add(np.char.add("snap/", did), ".jpg"),
-        "vehicle_id": np.where(vi >= 0, plates.index.to_numpy()[vi], None),
+        "snapshot_ref": snap_a.to_numpy(zero_copy_only=False),
+        "vehicle_id": np.where(vi >= 0, vids[np.maximum(vi, 0)], None),
     })
 
 
