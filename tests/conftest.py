@@ -39,7 +39,8 @@ def postgis_schema_url(postgis_url: str) -> Iterator[str]:
     sep = "&" if "?" in postgis_url else "?"
     yield f"{postgis_url}{sep}options=-csearch_path%3D{schema},public"
     with eng.begin() as c:
-        c.exec_driver_sql(f'drop schema "{schema}" cascade')
+        # the store's zones live in <schema>_analytic / <schema>_raw (geo/store/postgis.py)
+        c.exec_driver_sql(f'drop schema if exists "{schema}_analytic", "{schema}_raw", "{schema}" cascade')
     eng.dispose()
 
 
