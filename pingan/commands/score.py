@@ -160,7 +160,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """风险模型评分 Score rule models; preview colour changes before publishing a model version."""
         from scoring.rules import template_paths
-        from scoring.rules.engine import ModelFileError, validate
+        from scoring.rules.engine import ModelFileError, check_model, validate
         from scoring.rules.model import read_model
         from scoring.rules.versions import ModelRegistry, VersionError
 
@@ -173,16 +173,23 @@ def register(app: typer.Typer) -> None:
             _score_all(s, registry, template_paths(), features)
             return
         try:
-            model = validate(read_model(model_file), where=str(model_file))
+            model = read_model(model_file)
         except ModelFileError as e:
             _error("模型无效 invalid model:", e)
             raise typer.Exit(1) from None
+        offline = check_model(model, None, where=str(model_file))  # the catalogue alone
         store = None
-        if features is not None:
-            frame = _read_file(features)
-        else:
+        if features is None:
             store = _open_store(s.store_url)
-            frame = _read_table(store, model.feature_source, days=0)
+            if offline and not store.exists(model.feature_source):
+                _error("模型无效 invalid model:", "\n".join(offline))
+                raise typer.Exit(1)
+        frame = _read_file(features) if features is not None else _read_table(store, model.feature_source, days=0)
+        try:  # against the catalogue plus the data's own columns
+            validate(model, frame.columns, where=str(model_file))
+        except ModelFileError as e:
+            _error("模型无效 invalid model:", e)
+            raise typer.Exit(1) from None
         frame = _fill_missing(model, _recent(frame, 0))
         old = None
         try:

@@ -197,3 +197,18 @@ def test_a_broken_published_model_is_skipped_not_fatal(workdir: Path, tmp_path: 
     assert "skipped burglary_theft v2.0.0" in r.output and "cnt_burglary_99w" in r.output
     assert "burglary_theft" not in set(store.read("rule_scores")["model_id"])
     assert "fire_risk" in set(store.read("rule_scores")["model_id"])
+
+
+def test_model_may_use_a_column_of_the_data(workdir: Path, tmp_path: Path) -> None:
+    f = features()
+    f["local_patrol_gap"] = 1.0  # a deployment's own feature, not in the catalogue
+    path = tmp_path / "features.parquet"
+    f.to_parquet(path)
+    p = burglary_file(tmp_path, "1.0.0", 4)
+    d = yaml.safe_load(p.read_text("utf-8"))
+    d["factors"][0]["expr"] = "cnt_burglary_4w + local_patrol_gap"
+    p.write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
+    r = CliRunner().invoke(app, ["score", "--model", str(p), "--features", str(path)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(app, ["score", "--model", str(p)])  # no store table: the offline check speaks
+    assert r.exit_code == 1 and "unknown column `local_patrol_gap`" in r.output
