@@ -275,6 +275,8 @@ def parse_expr(source: str) -> Expr:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as e:
         raise ExprError(f"syntax error in `{source}`: {e.msg} (column {e.offset})") from None
+    except (ValueError, RecursionError, MemoryError) as e:  # e.g. NUL bytes, absurd nesting
+        raise ExprError(f"cannot parse the expression: {e}") from None
     checker = _Checker()
     checker.visit(tree)
     return Expr(source=source, tree=tree, names=frozenset(checker.names))

@@ -98,6 +98,14 @@ def test_refuses_what_is_not_whitelisted(src: str, fragment: str) -> None:
 def test_refuses_long_expressions() -> None:
     with pytest.raises(ExprError, match="too long"):
         parse_expr(" + ".join(["a"] * 150))
+    with pytest.raises(ExprError, match="too long"):
+        parse_expr("-" * 990 + "a")
+    with pytest.raises(ExprError):
+        parse_expr("(" * 300 + "a" + ")" * 300)
+    with pytest.raises(ExprError):
+        parse_expr("a\x00")
+    with pytest.raises(ExprError, match="longer than"):
+        parse_expr("a" * 1001)
 
 
 def test_missing_column_is_named(frame: pd.DataFrame) -> None:
