@@ -60,6 +60,16 @@ def _previous(store: Any, table: str) -> pd.Series | None:
     return None if prev is None or prev.empty else prev.set_index("record_id")["entity_id"]
 
 
+def _previous_of(analytic: Any, entity_type: str) -> pd.Series | None:
+    """Canonical ids of the last run for one entity type, by record id (from ``entity_record_map``)."""
+    m = _read(analytic, RECORD_MAP)
+    if m is None or m.empty:
+        return None
+    m = m[m["entity_type"] == entity_type]
+    rid = m["feed"] + ":" + m["source_file"].astype(str) + ":" + m["source_row"].astype(str)
+    return pd.Series(m["entity_id"].to_numpy(), index=rid.to_numpy())
+
+
 def _split_record_id(rid: pd.Series) -> pd.DataFrame:
     parts = rid.str.split(":", n=2, expand=True)
     return pd.DataFrame({"feed": parts[0], "source_file": parts[1], "source_row": pd.to_numeric(parts[2]).astype("int64")})
@@ -122,8 +132,7 @@ def fuse_store(target: str | Path, *, secret: str, golden_config: str | Path | N
                        on=["period", "row_hash"], how="left")
         vrec = pd.DataFrame({"record_id": "vehicle_registry:" + v["source_file"].astype(str) + ":"
                              + v["source_row"].astype(str), "feed": "vehicle_registry", "plate": v["plate_raw"]})
-        prev_v = _previous(analytic, RECORD_MAP + "_vehicle") if False else None
-        vehicles = resolve_vehicles(vrec, prev_v).assign(label=v["plate"].to_numpy())  # label = plate token
+        vehicles = resolve_vehicles(vrec, _previous_of(analytic, "vehicle")).assign(label=v["plate"].to_numpy())  # label = plate token
         owner_rid = "vehicle_registry#owner:" + v["source_file"].astype(str) + ":" + v["source_row"].astype(str)
         pid = pmap.set_index("record_id")["entity_id"]
         ownership = pd.DataFrame({"person_id": pid.reindex(owner_rid).to_numpy(),
@@ -136,7 +145,7 @@ def fuse_store(target: str | Path, *, secret: str, golden_config: str | Path | N
         hrec = pd.DataFrame({"record_id": "rental_housing:" + rh["source_file"].astype(str) + ":"
                              + rh["source_row"].astype(str), "feed": "rental_housing",
                              "address_id": rh.get("address_id"), "room": rh.get("room")})
-        houses = resolve_houses(hrec)
+        houses = resolve_houses(hrec, _previous_of(analytic, "house"))
         rep.counts["houses 房屋实体"] = houses["entity_id"].nunique()
     rep.seconds["units_vehicles_houses"] = time.perf_counter() - t0
 

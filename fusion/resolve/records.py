@@ -64,8 +64,10 @@ def records_of_feed(feed: str, analytic_df: pd.DataFrame, raw_df: pd.DataFrame |
     for col in PERSON_COLUMNS[2:]:
         src = mapping.get(col)
         out[col] = a[src].to_numpy() if src and src in a.columns else None
-    if out["birth_date"].notna().any():
-        out["birth_date"] = _local_date(out["birth_date"])
+    for col in PERSON_COLUMNS[2:]:
+        if col != "birth_date":
+            out[col] = out[col].astype(object)
+    out["birth_date"] = _local_date(out["birth_date"])
     out["loaded_at"] = a["period"].to_numpy() if "period" in a.columns else None
     out["source_file"] = a["source_file"].to_numpy()
     out["source_row"] = a["source_row"].to_numpy()
@@ -85,7 +87,9 @@ def person_records(analytic: Any, raw: Any, roles: bool = True) -> pd.DataFrame:
             continue
         a = analytic.read(t)
         r = raw.read(t) if raw.exists(t) else None
-        parts.append(records_of_feed(feed, a, r, mapping, role))
+        part = records_of_feed(feed, a, r, mapping, role)
+        if len(part):
+            parts.append(part)
     if not parts:
         return pd.DataFrame(columns=[*PERSON_COLUMNS, "loaded_at", "source_file", "source_row"])
     return pd.concat(parts, ignore_index=True)
