@@ -22,7 +22,7 @@ DIR_NAMES = {"E": "东向西", "W": "西向东", "N": "北向南", "S": "南向�
 
 def n_cameras(scale: float) -> int:
     """Number of cameras for a scale (see module docstring)."""
-    return max(60, int(round(10_000 * scale ** 0.537)))
+    return max(60, round(10_000 * scale ** 0.537))
 
 
 def build_cameras(roads: pd.DataFrame, units: pd.DataFrame, rng: np.random.Generator,
@@ -104,7 +104,7 @@ def build_checkpoints(roads: pd.DataFrame, rng: np.random.Generator,
     art = roads[roads["kind"] == "arterial"]
     cross = art[art["county_adcode"].ne(art.groupby("line_id")["county_adcode"].transform(
         "first"))].groupby("line_id").head(1)
-    n_extra = max(6, int(round(60 * scale ** 0.5)))
+    n_extra = max(6, round(60 * scale ** 0.5))
     extra = art[art["urban"]].sample(min(n_extra, int(art["urban"].sum())),
                                      random_state=int(rng.integers(0, 2**31)))
     cp = pd.concat([cross, extra]).drop_duplicates("road_id")

@@ -3,8 +3,6 @@ power anomalies, SMI follow-ups, inspections, wage arrears and per-feed event vi
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 
@@ -37,7 +35,7 @@ def waterlogging(addresses: pd.DataFrame, weather_df: pd.DataFrame, rng: np.rand
                  scale: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sensors at low urban points; hourly depth responds to heavy rain."""
     urb = addresses[addresses["urban"]]
-    n = max(5, int(round(60 * scale ** 0.5)))
+    n = max(5, round(60 * scale ** 0.5))
     s = urb.iloc[rng.choice(len(urb), min(n, len(urb)), replace=False)]
     sensors = pd.DataFrame({"sensor_id": np.char.add("WL", np.char.zfill(
         np.arange(1, len(s) + 1).astype(str), 4)), "lon": s["lon"].to_numpy(),
@@ -101,7 +99,6 @@ def hotel_stays(units: pd.DataFrame, persons: pd.DataFrame, cal: pd.DataFrame,
                 rng: np.random.Generator, scale: float) -> pd.DataFrame:
     """Guests per hotel-day (more on holidays and weekends), 1-3 nights each."""
     h = units[units["kind"].eq("hotel") | units["sub_kind"].eq("小旅馆")].reset_index(drop=True)
-    D = len(cal)
     mult = np.where(cal["public_holiday"], 1.8, np.where(cal["is_workday"], 1.0, 1.3))
     lam = (6 * np.sqrt(scale / 0.05)) * np.outer(rng.lognormal(0, 0.5, len(h)), mult)
     n = rng.poisson(lam)

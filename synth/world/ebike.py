@@ -43,7 +43,7 @@ _H = np.arange(24) + 0.5
 
 
 def _hour_profile(delivery: bool) -> np.ndarray:
-    g = lambda mu, sd: np.exp(-0.5 * ((_H - mu) / sd) ** 2)  # noqa: E731
+    g = lambda mu, sd: np.exp(-0.5 * ((_H - mu) / sd) ** 2)
     if delivery:
         p = 0.1 + 1.6 * g(11.8, 1.0) + 1.5 * g(18.0, 1.2) + 0.4 * g(21.5, 1.5) + 0.3 * g(15, 2)
         p[:6] *= 0.2

@@ -440,7 +440,7 @@ def materialise(raw: pd.DataFrame, ctx: pd.DataFrame, cal: pd.DataFrame,
     lon = a["lon"].to_numpy()[addr_idx] + rng.normal(0, 0.00012, n)
     lat = a["lat"].to_numpy()[addr_idx] + rng.normal(0, 0.00010, n)
     # keep the jittered point in the event's cell (fall back to the address point)
-    from synth.world.geography import h3_cells  # noqa: PLC0415
+    from synth.world.geography import h3_cells
 
     h = h3_cells(lon, lat, 9)
     same = h == cells[cidx]

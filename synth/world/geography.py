@@ -45,11 +45,11 @@ def h3_cells(lon: np.ndarray, lat: np.ndarray, res: int = 9) -> np.ndarray:
     if len(lon) == 0:
         return np.array([], dtype=np.int64)
     try:
-        from geo.h3cells import points_to_cells  # noqa: PLC0415 - optional while geo grows
+        from geo.h3cells import points_to_cells
 
         return np.asarray(points_to_cells(lon, lat, res), dtype=np.int64)
     except (ImportError, TypeError):
-        import h3  # noqa: PLC0415
+        import h3
 
         f = np.frompyfunc(lambda a, b: h3.str_to_int(h3.latlng_to_cell(a, b, res)), 2, 1)
         return f(lat, lon).astype(np.int64)
@@ -88,7 +88,7 @@ def _nearest_inside(poly_m: shapely.Geometry, x: float, y: float, inset: float) 
 
 def build_geography(city: str, seed: int) -> Geography:
     """Load counties, fix urban cores, generate townships and grids (deterministic)."""
-    import shapely.ops  # noqa: F401,PLC0415
+    import shapely.ops
 
     counties = load_counties(city).reset_index(drop=True)
     adcodes = counties["adcode"].astype(str).to_numpy()
@@ -137,7 +137,7 @@ def build_geography(city: str, seed: int) -> Geography:
 
 def _city_name(city: str) -> str:
     try:
-        from geo.admin import load_city  # noqa: PLC0415
+        from geo.admin import load_city
 
         name = str(load_city(city)["name"].iloc[0])
         return name

@@ -80,7 +80,7 @@ def unique_id_numbers(rng: np.random.Generator, county_adcode: np.ndarray,
 
 
 def _duplicated(a: np.ndarray) -> np.ndarray:
-    _, idx, counts = np.unique(a, return_index=True, return_counts=True)
+    _, idx = np.unique(a, return_index=True)
     keep = np.zeros(len(a), dtype=bool)
     keep[idx] = True
     return ~keep

@@ -58,7 +58,7 @@ def build_addresses(geo: Geography, net: RoadNet, villages: pd.DataFrame,
     km = kind[seg]
     # rural sites: weight by proximity to a village centre or township seat
     if len(villages):
-        from scipy.spatial import cKDTree  # noqa: PLC0415
+        from scipy.spatial import cKDTree
 
         centres = np.vstack([villages[["x", "y"]].to_numpy(),
                              geo.townships[["seat_x", "seat_y"]].to_numpy()])
@@ -192,7 +192,7 @@ def build_population(addresses: pd.DataFrame, houses: pd.DataFrame, rng: np.rand
 
     Returns (persons, households, houses with landlord_person_id and n_occupants).
     """
-    n_target = int(round(PERSONS_AT_SCALE_1 * scale))
+    n_target = round(PERSONS_AT_SCALE_1 * scale)
     nh = len(houses)
     vacant = rng.random(nh) < 0.1
     group = houses["group_rental"].to_numpy()

@@ -199,7 +199,7 @@ def _assemble(b: _Builder, geo: Geography, rng: np.random.Generator) -> RoadNet:
     geoms = shapely.linestrings(np.stack([np.column_stack([lon0, lat0]),
                                           np.column_stack([lon1, lat1])], axis=1))
     mx, my = (lon0 + lon1) / 2, (lat0 + lat1) / 2
-    from geo.admin import assign_areas  # noqa: PLC0415
+    from geo.admin import assign_areas
 
     tw = assign_areas(mx, my, geo.townships, "township_code")
     keep = np.array([t is not None for t in tw])

@@ -16,7 +16,7 @@ def hazmat_routes(vehicles: pd.DataFrame, units: pd.DataFrame, roads: pd.DataFra
     trucks = vehicles[vehicles["kind"] == "hazmat_truck"].reset_index(drop=True)
     if len(trucks) == 0:
         return pd.DataFrame(columns=["plate", "xs", "ys", "cum"])
-    from scipy.spatial import cKDTree  # noqa: PLC0415
+    from scipy.spatial import cKDTree
 
     used = np.array(sorted(graph.nodes))
     big = max(nx.connected_components(graph), key=len)

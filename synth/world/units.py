@@ -65,7 +65,7 @@ def build_units(addresses: pd.DataFrame, counties: pd.DataFrame, persons: pd.Dat
     a = addresses
     cinfo = counties.set_index("adcode")
     cty = a["county_adcode"].to_numpy()
-    from synth.world.geography import to_m  # noqa: PLC0415
+    from synth.world.geography import to_m
 
     x, y = to_m(a["lon"].to_numpy(), a["lat"].to_numpy())
     core_d = np.hypot(x - cinfo["core_x"].reindex(cty).to_numpy(),
@@ -81,7 +81,7 @@ def build_units(addresses: pd.DataFrame, counties: pd.DataFrame, persons: pd.Dat
     ctx = {"core_dist": core_d, "nightlife": strip.astype(float), "fringe": fringe}
     frames = []
     for kind, n1 in UNITS_AT_SCALE_1.items():  # loop over 7 kinds
-        n = max(MIN_UNITS[kind], int(round(n1 * scale)))
+        n = max(MIN_UNITS[kind], round(n1 * scale))
         subs, p = SUB_KINDS[kind]
         sub = np.array(subs)[rng.choice(len(subs), n, p=p)]
         w = _weights_for_kind(kind, sub, a, ctx)

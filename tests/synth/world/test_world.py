@@ -8,7 +8,6 @@ import re
 
 import numpy as np
 import pandas as pd
-import pytest
 import shapely
 from scipy.spatial import cKDTree
 
