@@ -151,8 +151,8 @@ def by_unique(fn: Callable[[pd.Series], Any], col: pd.Series) -> Any:
 
 
 def _values(s: pd.Series) -> Any:
-    """Column values without boxing tz-aware timestamps into objects."""
-    return s.array if isinstance(s.dtype, pd.DatetimeTZDtype) else s.to_numpy()
+    """Column values keeping extension dtypes (tz-aware timestamps, Int64, boolean) intact."""
+    return s.array if isinstance(s.dtype, pd.api.extensions.ExtensionDtype) else s.to_numpy()
 
 
 def _period(times: pd.Series) -> np.ndarray:
@@ -163,6 +163,17 @@ def _period(times: pd.Series) -> np.ndarray:
         [f"{int(u) // 100:04d}-{int(u) % 100:02d}" for u in uniq] + ["undated"], dtype=object
     )
     return labels[codes]  # code -1 (NaT) picks the last label, "undated"
+
+
+_SCHEMAS: dict[str, Any] = {}
+
+
+def _schema(contract: FeedContract) -> Any:
+    """The contract's pandera schema without the protected fields (they stay in the raw zone)."""
+    if contract.feed_id not in _SCHEMAS:
+        schema = contract.schema()
+        _SCHEMAS[contract.feed_id] = schema.remove_columns(list(contract.protected_fields))
+    return _SCHEMAS[contract.feed_id]
 
 
 def normalise_feed(
@@ -353,6 +364,7 @@ def normalise_feed(
     )
     analytic = analytic[keep].reset_index(drop=True)
     analytic = analytic.drop_duplicates(["period", "row_hash"], ignore_index=True)
+    _schema(contract).validate(analytic)  # the contract's pandera schema: a failure is our bug
     if "geometry" in analytic:
         import geopandas as gpd
 
