@@ -58,7 +58,7 @@ class ForecasterConfig:
     colsample_bytree: float = 0.8
     monotone: bool = True
     seed: int = 0
-    nthread: int = 2
+    nthread: int = 1  # 1: OpenMP spin-waits badly when the 2 cores are shared (7x slower measured)
 
 
 @dataclass
