@@ -47,8 +47,6 @@ def build_cameras(roads: pd.DataFrame, units: pd.DataFrame, rng: np.random.Gener
     cam_id = np.char.add(np.char.add(np.char.add(cty.astype(str), "00"), "001310"),
                          np.char.zfill(serial.astype(str), 6))
     rname = roads["name"].to_numpy()[seg]
-    name = np.char.add(np.char.add(rname.astype(str), np.where(
-        rng.random(n) < 0.5, "与", "")), "")
     cross = roads["name"].to_numpy()[rng.integers(0, len(roads), n)]
     name = np.where(rng.random(n) < 0.6, np.char.add(np.char.add(np.char.add(
         rname.astype(str), "与"), cross.astype(str)), "交叉口"),

@@ -37,8 +37,8 @@ RATE_PER_1000 = {"theft": 180, "burglary": 60, "vehicle_theft": 50, "fraud": 70,
                  "assault": 45, "dispute": 180, "public_order": 60, "fire": 15,
                  "traffic_accident": 70, "traffic_violation": 120, "other": 60}
 #: Branching ratio (expected offspring per event) and its spatial reach.
-BRANCHING = {"theft": 0.3, "burglary": 0.4, "vehicle_theft": 0.35, "fraud": 0.05,
-             "assault": 0.25, "dispute": 0.3, "public_order": 0.25, "fire": 0.05,
+BRANCHING = {"theft": 0.4, "burglary": 0.4, "vehicle_theft": 0.4, "fraud": 0.05,
+             "assault": 0.3, "dispute": 0.35, "public_order": 0.25, "fire": 0.05,
              "traffic_accident": 0.05, "traffic_violation": 0.1, "other": 0.1}
 ESCALATION = 0.10  # expected assaults triggered per dispute in the same cell
 TAU_DAYS = 7.0
@@ -235,19 +235,19 @@ def base_log_intensity(ctx: pd.DataFrame, rng: np.random.Generator) -> np.ndarra
     ebo = ctx["ebike_owners"].to_numpy() if "ebike_owners" in ctx else np.zeros(len(ctx))
     hr = ctx["high_rise"].to_numpy() if "high_rise" in ctx else np.zeros(len(ctx))
     f = {
-        "theft": 0.55 * L(pop) + 0.5 * L(ts) + 0.7 * L(bar) + 0.5 * L(hotel) + 1.0 * dark
+        "theft": 0.4 * L(pop) + 0.5 * L(ts) + 0.7 * L(bar) + 0.5 * L(hotel) + 1.0 * dark
         + 0.4 * L(flow),
-        "burglary": 0.6 * L(hs) + 1.2 * rent_share + 1.4 * dark + 0.2 * rural,
-        "vehicle_theft": 0.5 * L(pop) + 1.0 * rent_share + 0.6 * L(grp) + 0.9 * dark,
-        "fraud": 0.9 * L(pop) + 0.8 * eld,
+        "burglary": 0.45 * L(hs) + 1.2 * rent_share + 1.4 * dark + 0.2 * rural,
+        "vehicle_theft": 0.4 * L(pop) + 1.0 * rent_share + 0.6 * L(grp) + 0.9 * dark,
+        "fraud": 0.6 * L(pop) + 0.8 * eld,
         "assault": 0.35 * L(pop) + 1.1 * L(bar) + 0.8 * L(nl) + 0.6 * dark + 0.7 * L(rel),
-        "dispute": 0.75 * L(pop) + 0.7 * rent_share + 0.6 * L(grp) + 0.3 * L(ts),
+        "dispute": 0.5 * L(pop) + 0.7 * rent_share + 0.6 * L(grp) + 0.3 * L(ts),
         "public_order": 1.3 * L(bar) + 0.9 * L(nl) + 0.3 * L(pop) + 0.4 * L(hotel),
         "fire": 0.4 * L(hs) + 1.5 * L(grp) + 0.6 * L(ts) + 0.4 * rural
         + 0.5 * L(ebo) * (hr > 0),
         "traffic_accident": 0.9 * L(flow) + 0.5 * dark,
         "traffic_violation": 1.0 * L(flow) + 0.2 * L(pop),
-        "other": 0.6 * L(pop) + 0.2 * L(flow),
+        "other": 0.45 * L(pop) + 0.2 * L(flow),
     }
     C = len(ctx)
     common = rng.normal(0, 0.55, C)  # hidden place effect shared by all categories

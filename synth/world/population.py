@@ -204,13 +204,11 @@ def build_population(addresses: pd.DataFrame, houses: pd.DataFrame, rng: np.rand
     local_house = ~rental & ~vacant
     hh_size = np.where(local_house, rng.choice([1, 2, 3, 4, 5, 6], nh,
                                                p=[0.2, 0.3, 0.22, 0.16, 0.08, 0.04]), 0)
-    total = float_n.sum() + hh_size.sum()
     # rescale household sizes toward the target (keep at least one person per household)
     factor = max(n_target - float_n.sum(), 1) / max(hh_size.sum(), 1)
     if factor < 1:
         drop = local_house & (rng.random(nh) > factor)
         hh_size = np.where(drop, 0, hh_size)
-    _ = total
     # --- locals
     hidx = np.flatnonzero(hh_size > 0)
     n_hh = len(hidx)
