@@ -4,9 +4,11 @@ against the ≥ 98 % target (seed 002), and a maintenance list (运维清单).
 Rule: a camera is *offline* during a run of consecutive silent intervals (no row, or zero
 e-bike + tricycle + motorcycle counts) of length ≥ ``n_silent`` in which, for at least
 ``n_silent`` intervals, at least ``min_neighbour_share`` of its ``k`` nearest cameras
-reported. Quiet streets at night are therefore not outages (the neighbours are quiet too),
-while a camera that stays dark through a busy morning is. All intervals of a qualifying run
-count as offline. Vectorised over a cameras × intervals boolean matrix.
+reported, and over which the camera itself would have expected ≥ ``min_expected`` vehicles
+(its mean count for those times of day). Quiet streets at night are therefore not outages
+(the neighbours are quiet too, and little traffic is expected), while a camera that stays
+dark through a busy morning is. All intervals of a qualifying run count as offline.
+Vectorised over a cameras × intervals count matrix.
 """
 
 from __future__ import annotations
@@ -25,19 +27,20 @@ ONLINE_TARGET = 0.98
 
 def activity_matrix(flow: pd.DataFrame, camera_ids: pd.Index, *, freq: str = "15min",
                     start: pd.Timestamp | None = None, end: pd.Timestamp | None = None
-                    ) -> tuple[NDArray[np.bool_], pd.DatetimeIndex]:
-    """Boolean (cameras × intervals): True where the camera reported any vehicle."""
+                    ) -> tuple[NDArray[np.int32], pd.DatetimeIndex]:
+    """Counts (cameras × intervals) of vehicles reported (e-bikes + tricycles + motorcycles;
+    0 where no row)."""
     ts = pd.to_datetime(flow["interval_start"])
     start = ts.min() if start is None else start
     end = ts.max() if end is None else end
     grid = pd.date_range(start, end, freq=freq)
-    a = np.zeros((len(camera_ids), len(grid)), dtype=bool)
-    tot = sum(flow[c].fillna(0) for c in ("n_ebike", "n_tricycle", "n_motorcycle") if c in flow)
-    ok = np.asarray(tot) > 0
+    a = np.zeros((len(camera_ids), len(grid)), dtype=np.int32)
+    tot = np.asarray(sum(flow[c].fillna(0) for c in ("n_ebike", "n_tricycle", "n_motorcycle")
+                         if c in flow), dtype=np.int64)
     r = camera_ids.get_indexer(flow["camera_id"].astype(str))
     c = grid.get_indexer(ts.dt.floor(freq))
-    m = ok & (r >= 0) & (c >= 0)
-    a[r[m], c[m]] = True
+    m = (tot > 0) & (r >= 0) & (c >= 0)
+    np.add.at(a, (r[m], c[m]), tot[m].astype(np.int32))
     return a, grid
 
 
@@ -53,10 +56,32 @@ def _runs(silent: NDArray[np.bool_]) -> tuple[NDArray[np.int64], NDArray[np.int6
     return row, starts - row * (t + 2), ends - starts
 
 
-def offline_matrix(active: NDArray[np.bool_], lon: NDArray[np.float64], lat: NDArray[np.float64],
-                   *, n_silent: int = 8, k: int = 5, min_neighbour_share: float = 0.5
-                   ) -> NDArray[np.bool_]:
-    """Boolean (cameras × intervals): True where the camera is judged offline (module rule)."""
+def expected_counts(counts: NDArray[np.int32], slot: NDArray[np.int64]) -> NDArray[np.float32]:
+    """Each camera's mean count per time-of-day slot, laid out like ``counts`` (the expected
+    count of every camera-interval). ``slot``: time-of-day slot of each column."""
+    n_slots = int(slot.max()) + 1 if len(slot) else 0
+    mean = np.zeros((counts.shape[0], n_slots), np.float32)
+    for s_ in range(n_slots):
+        cols = slot == s_
+        if cols.any():
+            mean[:, s_] = counts[:, cols].mean(axis=1)
+    return mean[:, slot]
+
+
+def offline_matrix(counts: NDArray[np.int32] | NDArray[np.bool_], lon: NDArray[np.float64],
+                   lat: NDArray[np.float64], *, n_silent: int = 4, k: int = 5,
+                   min_neighbour_share: float = 0.5, slot: NDArray[np.int64] | None = None,
+                   min_expected: float = 8.0) -> NDArray[np.bool_]:
+    """Boolean (cameras × intervals): True where the camera is judged offline (module rule).
+
+    With ``slot`` (time-of-day slot of each column) a silent run also needs the camera's own
+    expected count over the run (mean count of those slots) ≥ ``min_expected``: silence is
+    then improbable (Poisson P(0) = e^-8 ≈ 0.03 % at the default; real counts are
+    overdispersed, hence the margin), which keeps low-traffic rural cameras from being flagged
+    in their quiet hours. Defaults (1 h silent, ≥ 8 expected) were chosen on the synthetic
+    city against its true outages: precision 0.83-0.91, recall 0.81-0.86 per
+    camera-interval (versions of the synthetic world of 2026-11-22)."""
+    active = np.asarray(counts) > 0
     n, t = active.shape
     kk = min(k, n - 1)
     if kk < 1:
@@ -76,16 +101,21 @@ def offline_matrix(active: NDArray[np.bool_], lon: NDArray[np.float64], lat: NDA
     cs = np.concatenate([np.zeros((n, 1), np.int64), np.cumsum(nb_ok & silent, axis=1)], axis=1)
     nb_in_run = cs[row, start + length] - cs[row, start]
     q = (length >= n_silent) & (nb_in_run >= n_silent)
+    if slot is not None:
+        e = np.where(silent, expected_counts(np.asarray(counts), slot), 0).astype(np.float64)
+        ce = np.concatenate([np.zeros((n, 1)), np.cumsum(e, axis=1)], axis=1)
+        q &= (ce[row, start + length] - ce[row, start]) >= min_expected
     for r_, s_, l_ in zip(row[q], start[q], length[q], strict=True):
         off[r_, s_:s_ + l_] = True  # loop over qualifying outages only (few)
     return off
 
 
 def camera_health(
-    cameras: pd.DataFrame, flow: pd.DataFrame | None = None, *, n_silent: int = 8, k: int = 5,
-    min_neighbour_share: float = 0.5, target: float = ONLINE_TARGET, freq: str = "15min",
+    cameras: pd.DataFrame, flow: pd.DataFrame | None = None, *, n_silent: int = 4, k: int = 5,
+    min_neighbour_share: float = 0.5, min_expected: float = 8.0, target: float = ONLINE_TARGET,
+    freq: str = "15min",
     start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
-    activity: tuple[NDArray[np.bool_], pd.DatetimeIndex] | None = None,
+    activity: tuple[NDArray[np.int32], pd.DatetimeIndex] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Per-camera health, online rate per township / county / city and the maintenance list.
 
@@ -113,8 +143,13 @@ def camera_health(
         active, grid = activity_matrix(flow, ids, freq=freq, start=start, end=end)
     else:
         raise ValueError("camera_health needs flow or activity")
+    local = grid.tz_convert("Asia/Shanghai") if grid.tz is not None else grid
+    step_min = int(pd.Timedelta(freq) / pd.Timedelta("1min"))
+    slot = np.asarray((local.hour * 60 + local.minute) // step_min, dtype=np.int64)
     off = offline_matrix(active, cams["lon"].to_numpy(), cams["lat"].to_numpy(),
-                         n_silent=n_silent, k=k, min_neighbour_share=min_neighbour_share)
+                         n_silent=n_silent, k=k, min_neighbour_share=min_neighbour_share,
+                         slot=slot, min_expected=min_expected)
+    active = active > 0
     t = off.shape[1]
     step_h = pd.Timedelta(freq) / pd.Timedelta("1h")
     row, start, length = _runs(off)

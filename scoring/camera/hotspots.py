@@ -183,7 +183,8 @@ def _units_gi(agg: pd.DataFrame, unit: str, w: libpysal.weights.W, order: pd.Ind
     """Gi* per (extra keys, band, violation) over all units in ``order`` (missing = 0)."""
     out = []
     for keys, g in agg.groupby(list(extra_keys) + ["band"], sort=True):
-        g = g.set_index(unit).reindex(order, fill_value=0)
+        cnt = ["n_passes"] + [f"n_{v}" for v in VIOLATIONS]
+        g = g.set_index(unit)[cnt].reindex(order, fill_value=0)
         for v in violations:
             y = _value(g, v, value)
             r = gi_star(y, w, alpha=alpha)

@@ -343,7 +343,7 @@ def camera_type_counts(db: CameraDB) -> pd.DataFrame:
 
 def activity_matrix_db(db: CameraDB, camera_ids: pd.Index, freq_s: int = 900
                        ) -> tuple[np.ndarray, pd.DatetimeIndex]:
-    """Cameras × intervals boolean matrix (True = the camera reported any vehicle) built from
+    """Cameras × intervals count matrix (vehicles reported; int32) built from
     the ``flow`` view inside DuckDB, for flows too large for pandas (month × 10,000 cameras =
     29 M rows). Rows follow ``camera_ids``; columns are the ``freq_s`` intervals from the
     first to the last interval start."""
@@ -355,13 +355,16 @@ def activity_matrix_db(db: CameraDB, camera_ids: pd.Index, freq_s: int = 900
     n_t = int((t1 - t0) // freq_s) + 1
     r = db.con.execute(f"""
         SELECT c.row::INTEGER AS r,
-               ((epoch(CAST(f.interval_start AS TIMESTAMPTZ)) - {t0}) // {freq_s})::INTEGER AS t
+               ((epoch(CAST(f.interval_start AS TIMESTAMPTZ)) - {t0}) // {freq_s})::INTEGER AS t,
+               sum(coalesce(f.n_ebike, 0) + coalesce(f.n_tricycle, 0)
+                   + coalesce(f.n_motorcycle, 0))::INTEGER AS n
         FROM flow f JOIN _cam_index c ON c.camera_id = CAST(f.camera_id AS VARCHAR)
         WHERE coalesce(f.n_ebike, 0) + coalesce(f.n_tricycle, 0) + coalesce(f.n_motorcycle, 0) > 0
+        GROUP BY ALL
     """).fetchnumpy()
     db.con.unregister("_cam_index")
-    a = np.zeros((len(camera_ids), n_t), dtype=bool)
-    a[r["r"], r["t"]] = True
+    a = np.zeros((len(camera_ids), n_t), dtype=np.int32)
+    a[r["r"], r["t"]] = r["n"]
     grid = pd.date_range(pd.Timestamp(t0, unit="s", tz="UTC").tz_convert(TIMEZONE),
                          periods=n_t, freq=f"{freq_s}s")
     return a, grid

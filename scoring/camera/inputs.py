@@ -78,13 +78,16 @@ def detections_select_sql(columns: dict[str, str], source: str) -> str:
 
 
 def canonical_cameras(cameras: pd.DataFrame) -> pd.DataFrame:
-    """Camera registry with camera_id, lon, lat, road_id, road_name, township_code,
+    """Camera registry, one row per camera_id (the last), with camera_id, lon, lat, road_id,
+    road_name, township_code,
     county_adcode (``unknown`` when absent), status and h3_9 (int64, computed from lon/lat
     when absent). A camera without ``road_id`` gets a pseudo-segment: its road name, or its
     H3 res-8 cell (``h3r8:<cell>``) when it has no road name either."""
     c = cameras.copy()
     c["camera_id"] = c["camera_id"].astype(str)
-    c = c.dropna(subset=["lon", "lat"]).reset_index(drop=True)
+    c = c.dropna(subset=["lon", "lat"])
+    # A registry re-exported over time lists a camera more than once: keep its last row.
+    c = c.drop_duplicates("camera_id", keep="last").reset_index(drop=True)
     for col in ("township_code", "county_adcode"):
         c[col] = c[col].astype(object).where(c[col].notna(), UNKNOWN) if col in c else UNKNOWN
     if "h3_9" not in c or c["h3_9"].isna().any():

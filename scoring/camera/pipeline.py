@@ -42,7 +42,8 @@ class CameraAnalyticsConfig(BaseModel):
     hotspot_value: str = Field("count", pattern="^(count|rate)$")
     road_distance_m: float = Field(400.0, gt=0)
     trend_alpha: float = Field(0.1, gt=0, lt=1)
-    health_n_silent: int = Field(8, ge=1, description="silent 15-min intervals before offline")
+    health_n_silent: int = Field(4, ge=1, description="silent 15-min intervals before offline")
+    health_min_expected: float = Field(8.0, ge=0, description="expected vehicles over the silence")
     health_k: int = Field(5, ge=1)
     health_min_neighbour_share: float = Field(0.5, ge=0, le=1)
     online_target: float = Field(0.98, gt=0, le=1)
@@ -129,6 +130,7 @@ def run_camera_analytics(
         h = health.camera_health(cams, activity=act, n_silent=cfg.health_n_silent,
                                  k=cfg.health_k,
                                  min_neighbour_share=cfg.health_min_neighbour_share,
+                                 min_expected=cfg.health_min_expected,
                                  target=cfg.online_target)
         out["camera_health"] = h["cameras"]
         out["camera_health_area"] = h["areas"]
