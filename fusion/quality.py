@@ -8,7 +8,8 @@ feed:
 loaded rows accepted), ``completeness`` (mean share of non-null values over the contract's
 fields), ``duplicates`` (stored rows repeating a primary key), ``last_record`` (UTC, the latest
 record time), ``age_hours`` (now − last record), ``frequency``, ``fresh`` (age within the
-declared update frequency's tolerance), ``quarantine_by_reason`` (``reason=n;...``), ``computed_at``.
+declared update frequency's tolerance, :data:`data_contracts.vocab.UPDATE_FREQUENCIES`),
+``quarantine_by_reason`` (``reason=n;...``), ``as_of`` (the freshness reference), ``computed_at``.
 """
 
 from __future__ import annotations
@@ -63,11 +64,16 @@ def feed_quality(
     }
 
 
-def quality_report(store: Any, now: datetime | None = None) -> pd.DataFrame:
-    """Compute the quality table for every feed present in the (analytic) store."""
-    now_ts = pd.Timestamp(now or datetime.now(UTC))
+def quality_report(store: Any, as_of: datetime | str = "now") -> pd.DataFrame:
+    """Compute the quality table for every feed present in the (analytic) store.
+
+    Freshness is measured at ``as_of``: a datetime, ``"now"`` (wall clock) or ``"data"`` (the
+    latest record time over all feeds — the right reference for a replayed or synthetic city,
+    where it shows which feeds lag behind the others).
+    """
+    wall = pd.Timestamp(datetime.now(UTC))
     q = (
-        store.read(QUARANTINE_TABLE)
+        store.read(QUARANTINE_TABLE, columns=["feed", "reason"])
         if store.exists(QUARANTINE_TABLE)
         else pd.DataFrame(columns=["feed", "reason"])
     )
@@ -78,17 +84,30 @@ def quality_report(store: Any, now: datetime | None = None) -> pd.DataFrame:
             continue
         cols = [f.name for f in c.fields if f.kind != "geometry"]
         rows = store.read(t, columns=[x for x in cols if x in store.info(t).column_names])
-        out.append(feed_quality(rows, c, q[q["feed"] == c.feed_id], now_ts))
+        out.append(feed_quality(rows, c, q[q["feed"] == c.feed_id], wall))
     df = pd.DataFrame(out)
-    if not df.empty:
-        df["last_record"] = pd.to_datetime(df["last_record"], utc=True)
-        df["computed_at"] = now_ts
+    if df.empty:
+        return df
+    df["last_record"] = pd.to_datetime(df["last_record"], utc=True)
+    if isinstance(as_of, str) and as_of == "data":
+        ref = df["last_record"].max()
+    elif isinstance(as_of, str) and as_of == "now":
+        ref = wall
+    else:
+        ref = pd.Timestamp(as_of)
+        ref = ref.tz_localize("UTC") if ref.tzinfo is None else ref.tz_convert("UTC")
+    df["age_hours"] = (ref - df["last_record"]) / pd.Timedelta(hours=1)
+    tol = df["frequency"].map(lambda fr: UPDATE_FREQUENCIES[fr][2])
+    dated = df["last_record"].notna()
+    df["fresh"] = np.where(dated, df["age_hours"] <= tol, df["fresh"]).astype(bool)
+    df["as_of"] = ref
+    df["computed_at"] = wall
     return df
 
 
-def store_quality(store: Any, now: datetime | None = None) -> pd.DataFrame:
+def store_quality(store: Any, as_of: datetime | str = "now") -> pd.DataFrame:
     """Compute and store the ``quality`` table (replacing the previous one); return it."""
-    df = quality_report(store, now)
+    df = quality_report(store, as_of)
     if not df.empty:
         store.write(QUALITY_TABLE, df, mode="replace")
     return df

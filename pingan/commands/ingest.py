@@ -60,4 +60,4 @@ def register(app: typer.Typer) -> None:
             f"{rep.rows_in} rows in {rep.seconds:.1f} s ({rate:,.0f} rows/s); "
             f"new rows {rep.new_rows}, new events {rep.events_new}"
         )
-        store_quality(open_store(s.store_url, zone="analytic"))
+        store_quality(open_store(s.store_url, zone="analytic"), "data")

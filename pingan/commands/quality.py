@@ -9,16 +9,22 @@ from rich.table import Table
 
 from pingan.commands._common import ConfigOption, console, settings_or_exit
 
+AsOfOption = typer.Option(
+    "data",
+    "--as-of",
+    help="Freshness reference: 'data' (latest record of all feeds), 'now', or an ISO time.",
+)
+
 
 def register(app: typer.Typer) -> None:
     @app.command("quality")
-    def quality_cmd(config: Path | None = ConfigOption) -> None:
+    def quality_cmd(config: Path | None = ConfigOption, as_of: str = AsOfOption) -> None:
         """数据质量 Completeness, validity, duplicates, freshness and quarantine reasons per feed."""
         from fusion.quality import store_quality
         from geo.store import open_store
 
         s = settings_or_exit(config)
-        df = store_quality(open_store(s.store_url, zone="analytic"))
+        df = store_quality(open_store(s.store_url, zone="analytic"), as_of)
         if df.empty:
             console.print("尚未导入数据 nothing ingested yet: run `pingan ingest DIR`")
             raise typer.Exit(1)
