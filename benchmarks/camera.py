@@ -225,7 +225,8 @@ def run_pandas(out: Path, days: int | None) -> dict:
 
 def _child(args: list[str]) -> dict:
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
-    r = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env)
+    r = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env,
+                       check=False)
     if r.returncode != 0:
         raise SystemExit(f"phase {args[0]} failed:\n{r.stderr[-4000:]}")
     return json.loads(r.stdout.strip().splitlines()[-1])

@@ -50,12 +50,12 @@ from scipy import stats
 from scoring.camera.indicators import VIOLATIONS
 
 __all__ = [
-    "wilson_interval",
-    "rogan_gladen",
+    "calibrate",
     "calibrated_rate",
     "calibrated_rate_bootstrap",
     "precision_recall",
-    "calibrate",
+    "rogan_gladen",
+    "wilson_interval",
 ]
 
 Z95 = float(stats.norm.ppf(0.975))

@@ -20,7 +20,7 @@ from scipy.spatial import cKDTree
 
 from scoring.camera.hotspots import _local_metres
 
-__all__ = ["activity_matrix", "offline_matrix", "camera_health", "ONLINE_TARGET"]
+__all__ = ["ONLINE_TARGET", "activity_matrix", "camera_health", "offline_matrix"]
 
 ONLINE_TARGET = 0.98
 

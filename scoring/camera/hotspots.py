@@ -36,15 +36,15 @@ from scipy.spatial import cKDTree
 from scoring.camera.indicators import TIME_BANDS, VIOLATIONS
 
 __all__ = [
-    "h3_weights",
+    "EMERGING_CLASSES",
     "distance_weights",
+    "emerging_hotspots",
     "endpoint_weights",
     "gi_star",
+    "h3_weights",
     "hotspots_h3",
     "hotspots_road",
     "mann_kendall",
-    "emerging_hotspots",
-    "EMERGING_CLASSES",
 ]
 
 BANDS: tuple[str, ...] = tuple(b[0] for b in TIME_BANDS) + ("all",)

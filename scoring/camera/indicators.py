@@ -46,13 +46,13 @@ __all__ = [
     "TIME_BANDS",
     "VIOLATIONS",
     "CameraDB",
+    "activity_matrix_db",
     "connect",
     "hour_cube_sql",
-    "indicators",
     "hour_weekday_profile",
-    "time_band_sql",
     "indicator_columns",
-    "activity_matrix_db",
+    "indicators",
+    "time_band_sql",
 ]
 
 #: Violation codes that count as violations (``none`` is a clean pass).

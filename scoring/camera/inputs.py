@@ -16,8 +16,15 @@ import pandas as pd
 
 from data_contracts.vocab import DELIVERY_PLATFORMS, VEHICLE_CLASSES, VIOLATION_TYPES
 
-__all__ = ["code_of", "enrich_cameras", "canonical_cameras", "canonical_audits", "canonical_audit_clips",
-           "detections_select_sql", "UNKNOWN"]
+__all__ = [
+    "UNKNOWN",
+    "canonical_audit_clips",
+    "canonical_audits",
+    "canonical_cameras",
+    "code_of",
+    "detections_select_sql",
+    "enrich_cameras",
+]
 
 UNKNOWN = "unknown"
 _TRUE = ("是", "true", "1", "yes", "y", "t")

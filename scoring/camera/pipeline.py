@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scoring.camera import calibration, health, hotspots, indicators, inputs, problems, siting
 
-__all__ = ["CameraAnalyticsConfig", "run_camera_analytics", "DEFAULT_COMBOS"]
+__all__ = ["DEFAULT_COMBOS", "CameraAnalyticsConfig", "run_camera_analytics"]
 
 DEFAULT_COMBOS: tuple[tuple[str, str], ...] = (
     ("camera", "day"), ("camera", "week"), ("camera", "all"),
@@ -115,7 +115,7 @@ def run_camera_analytics(
         out["camera_calibration"] = pd.DataFrame()
     done("calibration")
 
-    hk = dict(alpha=cfg.hotspot_alpha, value=cfg.hotspot_value)
+    hk: dict = {"alpha": cfg.hotspot_alpha, "value": cfg.hotspot_value}
     out["hotspots_h3"] = hotspots.hotspots_h3(bwc, cams, resolution=cfg.hotspot_resolution,
                                               k=cfg.hotspot_k, **hk)
     out["hotspots_road"] = hotspots.hotspots_road(bwc, cams, roads,
@@ -144,7 +144,7 @@ def run_camera_analytics(
         .to_numpy())
     demand = (cand.assign(weight=cand["camera_id"].map(exp).fillna(0))
               .groupby("h3", as_index=False)["weight"].sum())
-    k = cfg.site_budget or max(1, int(round(0.2 * len(cand))))
+    k = cfg.site_budget or max(1, round(0.2 * len(cand)))
     out["site_selection"] = siting.site_selection(
         cand, demand, min(k, len(cand)), k_ring=cfg.site_k_ring,
         exact_max_candidates=cfg.site_exact_max_candidates, solver=cfg.site_solver)

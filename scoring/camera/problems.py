@@ -16,7 +16,7 @@ import pandas as pd
 from data_contracts.vocab import VIOLATION_TYPES
 from scoring.camera.indicators import TIME_BANDS, VIOLATIONS, CameraDB, time_band_sql
 
-__all__ = ["segment_band_counts", "problem_list", "attach_evidence"]
+__all__ = ["attach_evidence", "problem_list", "segment_band_counts"]
 
 _BAND_ZH = {b[0]: b[1] for b in TIME_BANDS}
 

@@ -28,12 +28,12 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 __all__ = [
+    "GREEDY_GUARANTEE",
     "coverage_matrix",
     "coverage_value",
-    "greedy_max_coverage",
     "exact_max_coverage",
+    "greedy_max_coverage",
     "site_selection",
-    "GREEDY_GUARANTEE",
 ]
 
 GREEDY_GUARANTEE = 1 - 1 / np.e

@@ -35,12 +35,12 @@ def make_toy_city(seed: int = 0, ring: int = 3, days: int = 21, passes_per_hour:
     cells = sorted(h3.grid_disk(c0, ring))
     ll = np.array([h3.cell_to_latlng(c) for c in cells])
     n = len(cells)
-    far = sorted(c for c in cells if h3.grid_distance(c, c0) == ring - 1)[0]
+    far = min(c for c in cells if h3.grid_distance(c, c0) == ring - 1)
     cluster = set(h3.grid_disk(far, 1))
     cams = pd.DataFrame({
         "camera_id": [f"CAM{i:03d}" for i in range(n)],
         "lon": ll[:, 1], "lat": ll[:, 0],
-        "road_id": [f"R{int(round((la - ll[:, 0].min()) * 1000)):03d}" for la in ll[:, 0]],
+        "road_id": [f"R{round((la - ll[:, 0].min()) * 1000):03d}" for la in ll[:, 0]],
         "direction": "N",
         "township_code": np.where(ll[:, 1] < np.median(ll[:, 1]), "430902001", "430902002"),
         "county_adcode": "430902",

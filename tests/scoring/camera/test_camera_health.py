@@ -7,7 +7,6 @@ import pandas as pd
 
 from scoring.camera import health
 
-
 DAY = (pd.Timestamp("2026-07-01 00:00", tz="Asia/Shanghai"),
        pd.Timestamp("2026-07-03 23:45", tz="Asia/Shanghai"))
 T = 3 * 96
