@@ -135,3 +135,51 @@ def vanilla_splink_persons(records: pd.DataFrame, threshold: float = PERSON_THRE
     c = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, threshold_match_probability=threshold)
     out = c.as_pandas_dataframe()[["record_id", "cluster_id"]].rename(columns={"cluster_id": "entity_id"})
     return out.assign(entity_id=out["entity_id"].astype(str))
+
+
+def link_new_persons(new_records: pd.DataFrame, existing: pd.DataFrame,
+                     threshold: float = PERSON_THRESHOLD) -> pd.DataFrame:
+    """Incremental linking: attach a new batch of person records to existing entities.
+
+    ``existing``: the features of already-resolved records (``Resolution.features`` or any frame
+    with the person input columns) plus ``entity_id``. Only pairs that involve at least one new
+    record are scored (existing entities are never re-split or merged with each other); new
+    records that match nothing get fresh ids after the largest existing one.
+    Returns record_id, feed, entity_id, is_new_entity for the new records.
+    """
+    from splink import DuckDBAPI, Linker
+
+    old = person_features(existing.drop(columns=["profile_id"], errors="ignore")).assign(
+        entity_id=existing["entity_id"].to_numpy(), is_old=True)
+    old_prof = old.drop_duplicates([*PROFILE_COLUMNS, "entity_id"]).copy()
+    old_prof["record_id"] = "old:" + pd.Series(range(len(old_prof)), index=old_prof.index).astype(str)
+    new = person_features(new_records).assign(entity_id=None, is_old=False)
+    both = pd.concat([old_prof.astype(object), new.astype(object)], ignore_index=True)
+    both["is_old"] = both["is_old"].astype(bool)
+    both["id_masked"] = both["id_masked"].astype(bool)
+    cols = ["record_id", *PROFILE_COLUMNS, "feed", "is_old", "entity_id"]
+    _quiet_splink()
+    con = duckdb.connect()
+    register_duckdb_functions(con)
+    settings = person_settings("duckdb", probability_two_random_records_match=min(0.5, 2.0 / max(len(old_prof), 2)))
+    settings["blocking_rules_to_generate_predictions"] = [
+        {"blocking_rule": f"({b['blocking_rule']}) AND NOT (l.is_old AND r.is_old)"}
+        for b in settings["blocking_rules_to_generate_predictions"]]
+    linker = Linker(DuckDBAPI(connection=con).register(both[cols]), settings)
+    pairs = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
+    edges = pd.DataFrame({"l": pairs["record_id_l"], "r": pairs["record_id_r"], "weight": pairs["match_weight"]})
+    # a new record joins at most one existing entity: keep its edges to the best-scoring one only
+    ent_of = pd.Series(old_prof["entity_id"].to_numpy(), index=old_prof["record_id"].to_numpy())
+    el = edges.assign(ent_l=ent_of.reindex(edges["l"]).to_numpy(), ent_r=ent_of.reindex(edges["r"]).to_numpy())
+    to_old = el["ent_l"].notna() | el["ent_r"].notna()
+    cross = el[to_old].assign(new=el["r"].where(el["ent_l"].notna(), el["l"]),
+                              ent=el["ent_l"].where(el["ent_l"].notna(), el["ent_r"]))
+    best = cross.sort_values("weight", ascending=False).drop_duplicates("new")[["new", "ent"]]
+    cross = cross.merge(best, on=["new", "ent"])
+    edges = pd.concat([el[~to_old], cross], ignore_index=True)[["l", "r", "weight"]]
+    cl = guarded_clusters(both, edges, conflict_col="id_full", mode="distinct")
+    previous = pd.Series(old_prof["entity_id"].to_numpy(), index=old_prof["record_id"].to_numpy())
+    ids = stable_ids(cl.reindex(both["record_id"]), previous, prefix="P")
+    ent = ids.reindex(new["record_id"]).to_numpy()
+    return pd.DataFrame({"record_id": new["record_id"].to_numpy(), "feed": new["feed"].to_numpy(),
+                         "entity_id": ent, "is_new_entity": ~pd.Series(ent).isin(set(old["entity_id"])).to_numpy()})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from fusion.resolve.features import person_features
-from fusion.resolve.persons import resolve_persons
+from fusion.resolve.persons import link_new_persons, resolve_persons
 
 # valid GB 11643 numbers (check digits computed): 430902199001011234 is not used (invalid on purpose)
 ZHANG = "43090219900307121X"  # fixed below by the check-digit helper
@@ -79,3 +79,18 @@ def test_second_run_keeps_canonical_ids() -> None:
     for rid, pid in prev.items():
         assert e[rid] == pid
     assert e["h3"] not in set(prev)
+
+
+def test_incremental_linking_attaches_new_records() -> None:
+    df = _with_ids()
+    base = resolve_persons(df[df["record_id"].isin(["h1", "h2", "h3"])])
+    existing = base.features.assign(entity_id=base.assignments["entity_id"].to_numpy())
+    new = df[~df["record_id"].isin(["h1", "h2", "h3"])].copy()
+    from fusion.normalise.idcard import check_character
+    stranger = new.iloc[[0]].assign(record_id="n9", name="欧阳娜娜", phone=None, address_id=None,
+                                    id_number="43092319991231002" + check_character("43092319991231002"))
+    out = link_new_persons(pd.concat([new, stranger], ignore_index=True), existing).set_index("record_id")
+    e = base.assignments.set_index("record_id")["entity_id"]
+    assert out.loc["f1", "entity_id"] == out.loc["t1", "entity_id"] == out.loc["t2", "entity_id"] == e["h1"]
+    assert out.loc["t3", "entity_id"] == e["h2"]
+    assert bool(out.loc["n9", "is_new_entity"]) and out.loc["n9", "entity_id"] not in set(e)
