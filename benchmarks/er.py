@@ -147,15 +147,19 @@ def city_person_records(city: Path, store: Path | None) -> pd.DataFrame:
     return recs.merge(truth, on="record_id", how="inner")
 
 
-def run_city(city: Path, store: Path | None) -> list[dict]:
+def run_city(city: Path, store: Path | None, vanilla: bool = True) -> list[dict]:
     from fusion.resolve.persons import resolve_persons, vanilla_splink_persons
 
+    if store is None:
+        store = Path(tempfile.mkdtemp(prefix="er_store_"))
     recs = city_person_records(city, store)
     truth = recs.set_index("record_id")["true_id"]
     print(f"person records: {len(recs):,}; true persons: {truth.nunique():,}", flush=True)
     rows = []
-    for system, fn in (("pingan", lambda d: resolve_persons(d).assignments),
-                       ("splink (vanilla strings)", vanilla_splink_persons)):
+    systems = [("pingan", lambda d: resolve_persons(d).assignments)]
+    if vanilla:
+        systems.append(("splink (vanilla strings)", vanilla_splink_persons))
+    for system, fn in systems:
         t0 = time.perf_counter()
         res = fn(recs.drop(columns=["true_id"]))
         secs = time.perf_counter() - t0
@@ -163,7 +167,28 @@ def run_city(city: Path, store: Path | None) -> list[dict]:
         rows.append({"dataset": f"city persons ({len(recs):,})", "system": system, "seconds": round(secs, 2),
                      **pair_scores(cl.astype(str), truth)})
         print(rows[-1], flush=True)
+    rows.append(run_city_units(city, store))
+    print(rows[-1], flush=True)
     return rows
+
+
+def run_city_units(city: Path, store: Path) -> dict:
+    """Units (companies, venues, schools ...) across the unit feeds, scored against _truth."""
+    from fusion.resolve.units import resolve_units, unit_records
+    from geo.store import open_store
+
+    recs = unit_records(open_store(store, zone="analytic"))
+    truth = pd.read_parquet(city / "_truth" / "records.parquet")
+    truth = truth[truth["entity_type"] == "unit"]
+    truth = pd.DataFrame({"record_id": truth["feed"] + ":" + truth["file"] + ":" + truth["row_number"].astype(str),
+                          "true_id": truth["entity_id"]})
+    recs = recs.merge(truth, on="record_id", how="inner")
+    t0 = time.perf_counter()
+    res = resolve_units(recs.drop(columns=["true_id"])).assignments
+    secs = time.perf_counter() - t0
+    cl = res.set_index("record_id")["entity_id"].reindex(recs["record_id"])
+    return {"dataset": f"city units ({len(recs):,})", "system": "pingan", "seconds": round(secs, 2),
+            **pair_scores(pd.Series(cl.to_numpy()), recs["true_id"].reset_index(drop=True))}
 
 
 def main() -> None:
@@ -171,6 +196,7 @@ def main() -> None:
     ap.add_argument("what", nargs="?", default="febrl", choices=["febrl", "city", "all"])
     ap.add_argument("--city", type=Path, default=None, help="synth output directory (with _truth/)")
     ap.add_argument("--store", type=Path, default=None, help="store folder holding the ingested city (else ingested now)")
+    ap.add_argument("--no-vanilla", action="store_true", help="skip the vanilla Splink peer on the city")
     args = ap.parse_args()
     rows = []
     if args.what in ("febrl", "all"):
@@ -178,7 +204,7 @@ def main() -> None:
     if args.what in ("city", "all"):
         if args.city is None:
             raise SystemExit("--city DIR is required (synth.generate output)")
-        rows += run_city(args.city, args.store)
+        rows += run_city(args.city, args.store, vanilla=not args.no_vanilla)
     df = pd.DataFrame(rows)
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(df.round(4).to_string(index=False))
