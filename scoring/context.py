@@ -112,9 +112,11 @@ def context_features(tables: Mapping[str, pd.DataFrame], cells: np.ndarray, res:
         out["ctx_ebike_violation_rate"] = np.zeros(len(grid))
     if roads is not None and len(roads) and "geometry" in roads.columns:
         import geopandas as gpd
+        import shapely
 
         g = gpd.GeoSeries(roads.geometry, crs="EPSG:4326")
-        mid = g.interpolate(0.5, normalized=True)
+        mid = shapely.line_interpolate_point(g.values, 0.5, normalized=True)  # degrees: a midpoint is fine
+        mid = gpd.GeoSeries(mid, crs="EPSG:4326")
         length_km = g.to_crs(g.estimate_utm_crs()).length.to_numpy() / 1000.0
         rc = points_to_cells(mid.x.to_numpy(), mid.y.to_numpy(), res)
         out["ctx_road_km"] = _per_cell(rc, length_km, grid)
