@@ -89,20 +89,39 @@ def _alternation(names: tuple[str, ...], generic: str) -> str:
     return "|".join([*known, generic]) if known else generic
 
 
+def short_names(admin: AdminTable) -> dict[str, str]:
+    """Abbreviated admin names as people write them (``资阳`` for 资阳区, ``南银`` for 南银街道)
+    → the full name. Abbreviations shorter than two characters are not used."""
+    out: dict[str, str] = {}
+    for names, suffix in (
+        (admin.county_names, r"(区|县|市)$"),
+        (admin.township_names, r"(街道|镇|乡)$"),
+    ):
+        for n in names:
+            short = re.sub(suffix, "", n)
+            if short != n and len(short) >= 2:
+                out.setdefault(short, n)
+    return out
+
+
 def build_pattern(admin: AdminTable) -> re.Pattern[str]:
-    """Compile the address regex for an admin table."""
+    """Compile the address regex for an admin table (full and abbreviated names)."""
     prov = _alternation(admin.province_names, r"[\u4e00-\u9fff]{2,7}?(?:省|自治区)")
     city = _alternation(
         admin.city_names, r"[\u4e00-\u9fff]{2,6}?市(?=[\u4e00-\u9fff]{1,6}?(?:区|县|市))"
     )
-    county = _alternation(admin.county_names, r"[\u4e00-\u9fff]{1,6}?(?:区|县)")
-    town = _alternation(admin.township_names, r"[\u4e00-\u9fff]{1,8}?(?:街道|镇|乡)")
+    shorts = short_names(admin)
+    county_short = tuple(k for k, v in shorts.items() if v in admin.county_names)
+    town_short = tuple(k for k, v in shorts.items() if v in admin.township_names)
+    county = _alternation(admin.county_names + county_short, r"[\u4e00-\u9fff]{1,6}?(?:区|县)")
+    town = _alternation(admin.township_names + town_short, r"[\u4e00-\u9fff]{1,8}?(?:街道|镇|乡)")
     return re.compile(
         rf"^(?:{prov})?(?:{city})?(?P<county>{county})?(?P<township>{town})?"
         r"(?:[\u4e00-\u9fff]{1,8}?(?:社区|村委会|居委会))?"
-        r"(?P<road>[\u4e00-\u9fff\dA-Za-z]{1,14}?(?:大道|路|街|巷|道|胡同|弄|村|组|里))"
+        r"(?P<road>[\u4e00-\u9fff\dA-Za-z]{2,14}?(?:大道|公路|路|街|巷|道|胡同|弄|线|村|组|里))"
         r"(?P<road_no>\d+)(?:号|號)?(?:附\d+号)?"
         r"(?:(?P<b2>[\dA-Z]+)-(?P<u2>\d+)-(?P<r2>\d+)$)?"
+        r"(?:(?P<b3>[\dA-Z]+)-(?P<u3>\d+)$)?"
         r"(?:(?P<building>[\dA-Z]+)(?:栋|幢|号楼|座|楼))?"
         r"(?:(?P<unit>\d+)(?:单元|门))?"
         r"(?:(?P<room>\d+)(?:室|房|号)?)?$"
@@ -112,10 +131,21 @@ def build_pattern(admin: AdminTable) -> re.Pattern[str]:
 def parse_addresses(values: pd.Series, admin: AdminTable | None = None) -> pd.DataFrame:
     """Parse address text into :data:`COMPONENTS` (strings; None where absent) plus ``parsed``
     (bool: a road and number were found). Never raises; keeps ``values``' index."""
-    pattern = build_pattern(admin or AdminTable())
+    admin = admin or AdminTable()
+    pattern = build_pattern(admin)
     t = clean_address_text(values)
     m = t.str.extract(pattern)
-    for short, full in (("b2", "building"), ("u2", "unit"), ("r2", "room")):
+    shorts = short_names(admin)
+    if shorts:
+        for c in ("county", "township"):
+            m[c] = m[c].map(lambda v: shorts.get(v, v) if isinstance(v, str) else v)
+    for short, full in (
+        ("b2", "building"),
+        ("u2", "unit"),
+        ("r2", "room"),
+        ("b3", "building"),
+        ("u3", "unit"),
+    ):
         m[full] = m[full].where(m[full].notna(), m[short])
     out = m[list(COMPONENTS)].astype(object)
     out = out.where(out.notna(), None)

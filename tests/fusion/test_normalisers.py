@@ -264,3 +264,40 @@ def test_tokens_are_keyed():
     s = pd.Series(["+8613812345678", None])
     a, b = tokenise(s, "secret-one-0123456", "phone"), tokenise(s, "secret-two-0123456", "phone")
     assert a[0] != b[0] and a[0].startswith("phone_") and a[1] is None
+
+
+def test_addresses_abbreviated_admin_names_and_rural_roads():
+    from fusion.normalise.addresses import AdminTable
+
+    gaz = pd.DataFrame(
+        {
+            "address_id": ["A1", "A2", "A3"],
+            "county": ["资阳区", "赫山区", "资阳区"],
+            "township": ["南银街道", "龙岭街道", "樟市街道"],
+            "road_name": ["云树大道", "赫山东路", "秀高线"],
+            "road_no": [248, 8, 279],
+            "building": ["1", "", ""],
+            "unit": ["2", "", ""],
+            "lon": [112.3, 112.4, 112.2],
+            "lat": [28.6, 28.5, 28.7],
+            "std_text": [None, None, None],
+        }
+    )
+    admin = AdminTable(
+        county_names=("资阳区", "赫山区"), township_names=("南银街道", "龙岭街道", "樟市街道")
+    )
+    r = match_addresses(
+        pd.Series(
+            [
+                "资阳南银云树大道248号1栋2单元602室",
+                "赫山东路8号",
+                "樟市街道秀高线279號",
+                "云树大道248号1-2",
+            ]
+        ),
+        gaz,
+        admin,
+    )
+    assert r["address_id"].tolist() == ["A1", "A2", "A3", "A1"]
+    assert r.loc[0, "county"] == "资阳区" and r.loc[0, "township"] == "南银街道"
+    assert r["match_score"].tolist() == [1.0, 1.0, 1.0, 1.0]
