@@ -171,10 +171,21 @@ def camera_cells(cameras: pd.DataFrame, resolution: int = 9) -> pd.Series:
         c9 = cameras["h3_9"].astype("int64")
         if resolution == 9:
             return c9
-        return c9.map(lambda c: h3.str_to_int(h3.cell_to_parent(h3.int_to_str(int(c)), resolution)))
+        return c9.map(lambda c: h3.str_to_int(h3.cell_to_parent(h3.int_to_str(int(c)), resolution))
+                      ).astype("int64")
     return pd.Series([h3.str_to_int(h3.latlng_to_cell(la, lo, resolution))
                       for lo, la in zip(cameras["lon"], cameras["lat"], strict=True)],
                      index=cameras.index, dtype="int64")
+
+
+def _with_cells(band_counts: pd.DataFrame, cameras: pd.DataFrame, cell: pd.Series
+                ) -> pd.DataFrame:
+    """Attach each camera's cell (an inner join: int64 throughout — a float detour through
+    ``Series.map`` with missing keys would corrupt 64-bit H3 ids)."""
+    cc = pd.DataFrame({"camera_id": cameras["camera_id"].astype(str).to_numpy(),
+                       "h3": cell.to_numpy(dtype=np.int64)})
+    return band_counts.assign(camera_id=band_counts["camera_id"].astype(str)).merge(
+        cc, on="camera_id", how="inner")
 
 
 def _units_gi(agg: pd.DataFrame, unit: str, w: libpysal.weights.W, order: pd.Index,
@@ -214,10 +225,8 @@ def hotspots_h3(
     n_passes, n_cameras, z, p, p_fdr, class.
     """
     cell = camera_cells(cameras, resolution)
-    cam_cell = pd.Series(cell.to_numpy(), index=cameras["camera_id"].astype(str).to_numpy())
     cols = ["n_passes"] + [f"n_{v}" for v in VIOLATIONS]
-    bc = band_counts.assign(h3=band_counts["camera_id"].astype(str).map(cam_cell))
-    bc = bc.dropna(subset=["h3"]).astype({"h3": "int64"})
+    bc = _with_cells(band_counts, cameras, cell)
     agg = bc.groupby(["h3", "band"], as_index=False)[cols].sum()
     agg = _with_bands(agg, bands)
     order = pd.Index(np.sort(cell.unique()), name="h3")
@@ -345,10 +354,8 @@ def emerging_hotspots(
     z_first, z_last, mk_s, mk_p, class.
     """
     cell = camera_cells(cameras, resolution)
-    cam_cell = pd.Series(cell.to_numpy(), index=cameras["camera_id"].astype(str).to_numpy())
     cols = ["n_passes"] + [f"n_{v}" for v in VIOLATIONS]
-    bc = band_counts.assign(h3=band_counts["camera_id"].astype(str).map(cam_cell))
-    bc = bc.dropna(subset=["h3"]).astype({"h3": "int64"})
+    bc = _with_cells(band_counts, cameras, cell)
     agg = bc.groupby(["h3", "week_start", "band"], as_index=False)[cols].sum()
     agg = _with_bands(agg, bands)
     order = pd.Index(np.sort(cell.unique()), name="h3")

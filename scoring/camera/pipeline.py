@@ -37,7 +37,7 @@ class CameraAnalyticsConfig(BaseModel):
                                           description="(level, period) indicator tables")
     profile_levels: list[str] = Field(default_factory=lambda: ["township", "county", "city"])
     hotspot_resolution: int = Field(9, ge=5, le=12)
-    hotspot_k: int = Field(1, ge=1, description="H3 k-ring of the Gi* neighbourhood")
+    hotspot_k: int = Field(2, ge=1, description="H3 k-ring of the Gi* neighbourhood (2 ≈ 0.5 km at res 9: cameras are sparse, k = 1 leaves half the cells without neighbours)")
     hotspot_alpha: float = Field(0.05, gt=0, lt=1, description="FDR level")
     hotspot_value: str = Field("count", pattern="^(count|rate)$")
     road_distance_m: float = Field(400.0, gt=0)

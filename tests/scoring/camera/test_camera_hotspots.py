@@ -144,3 +144,19 @@ def test_emerging_hotspots_over_weeks() -> None:
     assert (cls[cams.loc[cluster, "h3_9"]] == "new").all()
     assert (cls.drop(cams.loc[cluster, "h3_9"]).isin(["no_pattern", "new", "sporadic"])).all()
     assert (em["n_weeks"] == 4).all()
+
+
+def test_unknown_cameras_do_not_corrupt_cell_ids() -> None:
+    # Counts from a camera missing in the registry must not push the 64-bit H3 ids through
+    # float64 (6.2e17 > 2^53): every registered camera's count lands on its own cell.
+    rng = np.random.default_rng(3)
+    cams, _ = _grid(2)
+    bc = _counts(cams, rng.poisson(5, len(cams)), rng)
+    bc = pd.concat([bc, bc.iloc[:1].assign(camera_id="not-registered")], ignore_index=True)
+    r = hs.hotspots_h3(bc, cams, bands=("daytime",), violations=("no_helmet",))
+    got = r.set_index("h3")["value"]
+    want = bc.iloc[:-1].assign(h3=cams["h3_9"].to_numpy()).set_index("h3")["n_no_helmet"]
+    assert (got.reindex(want.index) == want).all()
+    em = hs.emerging_hotspots(bc.assign(week_start=pd.Timestamp("2026-07-06", tz="Asia/Shanghai")),
+                              cams, violations=("no_helmet",))
+    assert set(em["h3"]) == set(cams["h3_9"])
