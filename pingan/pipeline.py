@@ -178,25 +178,15 @@ def feed_tables(store: Any) -> dict[str, pd.DataFrame]:
 
 
 def camera_rates(store: Any) -> pd.DataFrame | None:
-    """Per camera daily flow and violation rate (from ``pingan hotspots``) with its cell."""
+    """Per camera daily e-bike flow and violation rate over the whole window (from
+    ``pingan hotspots``'s ``camera_indicators``), with the camera's cell."""
     if not (store.exists("camera_indicators") and store.exists("feed_camera_registry")):
         return None
-    ind = store.read("camera_indicators")
-    if "level" in ind.columns:
-        ind = ind[ind["level"] == "camera"]
-    if "period" in ind.columns:
-        ind = ind[ind["period"].astype(str).isin(["all", "total"])] if ind["period"].astype(str).isin(
-            ["all", "total"]).any() else ind
-    key = "camera_id" if "camera_id" in ind.columns else ("key" if "key" in ind.columns else None)
-    if key is None or "violation_rate" not in ind.columns:
-        return None
-    flow_col = next((c for c in ("daily_flow", "daily_ebike_flow", "ebike_daily_flow", "passes") if c in ind.columns),
-                    None)
-    if flow_col is None:
-        return None
+    ind = store.read("camera_indicators", filters={"level": "camera", "period": "all"},
+                     columns=["unit_id", "daily_flow", "rate_any"])
     cams = store.read("feed_camera_registry", columns=["camera_id", "h3_9"])
-    r = ind.groupby(key).agg(daily_flow=(flow_col, "mean"), violation_rate=("violation_rate", "mean")).reset_index()
-    return r.rename(columns={key: "camera_id"}).merge(cams, on="camera_id", how="inner")
+    r = ind.rename(columns={"unit_id": "camera_id", "rate_any": "violation_rate"})
+    return r.merge(cams.drop_duplicates("camera_id"), on="camera_id", how="inner")
 
 
 def stage_features(s: Settings, echo: Echo, n_periods: int = PUBLISHED_PERIODS) -> dict[str, Any]:
