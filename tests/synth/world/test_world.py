@@ -140,6 +140,7 @@ def test_addresses_lie_in_their_township_and_grid(small_world: World) -> None:
     assert a["std_text"].str.startswith("益阳市").all()
     assert a["std_text"].str.contains(r"\d+号").all()
     assert a["address_id"].is_unique
+    assert a["std_text"].is_unique  # one standard text per entrance (一标)
 
 
 def test_density_urban_districts_denser(small_world: World) -> None:
