@@ -65,18 +65,34 @@ def areas_geojson(areas: gpd.GeoDataFrame, level: str, parent: str | None = None
     return json.loads(a[["code", "name", "geometry"]].to_json())
 
 
-def hotspot_geojson(hot: pd.DataFrame, violation: str | None = None) -> dict[str, Any]:
-    """Significant Gi* hot cells (optionally of one violation type) as GeoJSON polygons."""
-    if hot.empty:
-        return {"type": "FeatureCollection", "features": []}
+def hot_cells(hot: pd.DataFrame, violation: str | None = None, band: str = "all") -> np.ndarray:
+    """Cells that are significant Gi* hot spots (``class == "hot"``) of one time band, over all
+    violation types or one (``hotspots_h3`` as ``scoring.camera.hotspots.hotspots_h3`` writes it)."""
+    if hot.empty or "h3" not in hot.columns:
+        return np.zeros(0, dtype=np.int64)
     h = hot
+    if "band" in h.columns:
+        h = h[h["band"].astype(str) == band]
     if violation is not None and "violation" in h.columns:
         h = h[h["violation"] == violation]
-    if "significant" in h.columns:
-        h = h[h["significant"].astype(bool)]
-    cells = h["h3"].to_numpy(dtype=np.int64) if "h3" in h.columns else h["h3_9"].to_numpy(dtype=np.int64)
-    gj = cells_geojson(np.unique(cells))
-    return gj
+    if "class" in h.columns:
+        h = h[h["class"].astype(str) == "hot"]
+    return np.unique(h["h3"].to_numpy(dtype=np.int64))
+
+
+def hotspot_geojson(hot: pd.DataFrame, violation: str | None = None) -> dict[str, Any]:
+    """Significant Gi* hot cells (optionally of one violation type) as GeoJSON polygons."""
+    return cells_geojson(hot_cells(hot, violation))
+
+
+def roads_geojson(roads: pd.DataFrame) -> dict[str, Any]:
+    """Road lines (a ``road_network``-style table with geometry) as GeoJSON; empty without geometry."""
+    if roads is None or roads.empty or "geometry" not in roads.columns:
+        return {"type": "FeatureCollection", "features": []}
+    g = gpd.GeoDataFrame(roads, geometry="geometry", crs="EPSG:4326")
+    keep = [c for c in ("road_id", "road_name", "name") if c in g.columns]
+    g = g[[*keep, "geometry"]].assign(geometry=g.geometry.simplify(0.0002))
+    return json.loads(g.to_json())
 
 
 def bounds_of(geoms: gpd.GeoSeries) -> list[list[float]]:

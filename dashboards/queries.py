@@ -81,3 +81,64 @@ def area_label(areas: pd.DataFrame, area: dict, lang: str, city_label: str) -> s
         return city_label
     m = areas[(areas["level"] == area["level"]) & (areas["code"].astype(str) == str(area["code"]))]
     return str(m["name"].iloc[0]) if len(m) else str(area["code"])
+
+
+# --- camera analytics (tables written by ``pingan hotspots``; see scoring/camera/pipeline.py) ---
+
+STREET_COLUMNS = ("daily_flow", "rate_any", "helmet_nonwearing_rate", "red_light_rate",
+                  "delivery_share", "n_violations")
+DELIVERY_COLUMNS = ("n_delivery", "delivery_share", "share_meituan", "share_eleme",
+                    "rate_any_meituan", "rate_any_eleme", "delivery_violation_share")
+
+
+def with_area_name(df: pd.DataFrame, areas: pd.DataFrame, code_col: str, level: str) -> pd.DataFrame:
+    """Add ``name`` (area name from ``areas``; the code where unknown) for ``code_col``."""
+    codes = df[code_col].astype(str)
+    if areas.empty:
+        return df.assign(name=codes.to_numpy())
+    names = areas[areas["level"] == level].drop_duplicates("code").set_index("code")["name"]
+    return df.assign(name=codes.map(names).fillna(codes).to_numpy())
+
+
+def street_indicators(ind: pd.DataFrame, areas: pd.DataFrame, columns: tuple[str, ...] = STREET_COLUMNS,
+                      period: str = "all") -> pd.DataFrame:
+    """Per township (street) indicators over ``period`` (``all`` = whole span), highest
+    violation rate first. Columns: code, name and ``columns`` that exist. Rates are shares 0–1."""
+    if ind.empty or "level" not in ind.columns:
+        return pd.DataFrame()
+    t = ind[(ind["level"] == "township") & (ind["period"].astype(str) == period)]
+    if t.empty:
+        return pd.DataFrame()
+    t = with_area_name(t.rename(columns={"unit_id": "code"}), areas, "code", "township")
+    keep = ["code", "name", *[c for c in columns if c in t.columns]]
+    sort = "rate_any" if "rate_any" in t.columns else keep[-1]
+    return t.sort_values(sort, ascending=False)[keep].reset_index(drop=True)
+
+
+def hour_weekday_matrix(profiles: pd.DataFrame, level: str = "city", value: str = "rate_any") -> pd.DataFrame:
+    """Weekday (rows 1–7) × hour (columns 0–23) matrix of ``value`` for the first unit of
+    ``level`` (falls back to any level present); empty if there are no profiles."""
+    if profiles.empty or "hour" not in profiles.columns:
+        return pd.DataFrame()
+    p = profiles[profiles["level"] == level] if (profiles["level"] == level).any() else profiles
+    p = p[p["unit_id"] == p["unit_id"].iloc[0]]
+    return p.pivot_table(index="weekday", columns="hour", values=value, aggfunc="mean").sort_index()
+
+
+def calibration_by_type(cal: pd.DataFrame) -> pd.DataFrame:
+    """Pooled calibration per violation type: detected vs calibrated rate with precision/recall."""
+    if cal.empty or "scope" not in cal.columns:
+        return pd.DataFrame()
+    c = cal[cal["scope"] == "type"]
+    keep = [k for k in ("violation", "n_detected", "raw_rate", "precision", "recall",
+                        "calibrated_rate", "cal_lo", "cal_hi", "calibration_source") if k in c.columns]
+    return c[keep].reset_index(drop=True)
+
+
+def hot_roads(hot_road: pd.DataFrame, band: str = "all") -> pd.DataFrame:
+    """Road segments that are significant Gi* hot spots in ``band``, highest z first."""
+    if hot_road.empty or "class" not in hot_road.columns:
+        return pd.DataFrame()
+    h = hot_road[(hot_road["class"] == "hot") & (hot_road["band"].astype(str) == band)]
+    keep = [k for k in ("road_name", "road_id", "violation", "value", "n_passes", "z", "p_fdr") if k in h.columns]
+    return h.sort_values("z", ascending=False)[keep].reset_index(drop=True)

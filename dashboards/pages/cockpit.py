@@ -31,7 +31,20 @@ def _cells_geojson() -> dict:
     return _CACHE["cells"]
 
 
+ROAD_TABLES = ("roads", "road_network", "feed_road_network")
+
+
+def _roads() -> Any:
+    d = state.data()
+    for name in ROAD_TABLES:
+        r = d.table(name)
+        if not r.empty and "geometry" in r.columns:
+            return r
+    return None
+
+
 def _map(lang: str) -> Any:
+    """Offline base: admin boundaries (and roads where stored); a tile layer only if set."""
     d = state.data()
     areas = d.table("areas")
     s = state.settings()
@@ -41,6 +54,7 @@ def _map(lang: str) -> Any:
         layers.append(dl.TileLayer(url=tile))
     bounds = maplayers.bounds_of(areas[areas["level"] == "county"].geometry) if not areas.empty \
         else [[28.0, 111.5], [29.5, 113.0]]
+    center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     overlays = [
         dl.Overlay(dl.GeoJSON(id="cells", data=_cells_geojson(),
                               style={"variable": "pingan.cellStyle"},
@@ -48,13 +62,18 @@ def _map(lang: str) -> Any:
         dl.Overlay(dl.GeoJSON(id="counties", data=maplayers.areas_geojson(areas, "county"),
                               style={"variable": "pingan.areaStyle"}), name=t("boundaries", lang), checked=True),
         dl.Overlay(dl.GeoJSON(id="townships", data=maplayers.areas_geojson(areas, "township"),
-                              style={"variable": "pingan.areaStyle"}), name=t("ranking_township", lang),
+                              style={"variable": "pingan.townStyle"}), name=t("ranking_township", lang),
                    checked=False),
         dl.Overlay(dl.GeoJSON(id="hotspots", data=maplayers.hotspot_geojson(d.table("hotspots_h3")),
-                              style={"variable": "pingan.hotStyle"}), name=t("hotspots", lang), checked=False),
+                              style={"variable": "pingan.hotStyle"}), name=t("hotspots", lang), checked=True),
     ]
-    return dl.Map(id="cockpit-map", preferCanvas=True, bounds=bounds, style={"height": "78vh"},
-                  children=[*layers, dl.LayersControl(overlays)])
+    roads = _roads()
+    if roads is not None:
+        overlays.insert(1, dl.Overlay(dl.GeoJSON(id="roads", data=maplayers.roads_geojson(roads),
+                                                 style={"variable": "pingan.roadStyle"}),
+                                      name=t("roads", lang), checked=True))
+    return dl.Map(id="cockpit-map", preferCanvas=True, bounds=bounds, center=center, zoom=9,
+                  style={"height": "78vh"}, children=[*layers, dl.LayersControl(overlays)])
 
 
 def layout(lang: str | None = None, **_: Any) -> Any:
@@ -96,6 +115,21 @@ def recolour(theme: str, period: str, area: dict) -> dict:
         inside = queries.scores_for(d.table("cell_scores"), theme, period, area)["h3_9"].to_numpy()
         hl = np.nonzero(np.isin(_cells(), inside))[0].tolist()[:5000]
     return maplayers.hideout(vals, highlight=hl)
+
+
+@callback(Output("cockpit-map", "viewport"), Input("sel-area", "data"), prevent_initial_call=True)
+def zoom_to(area: dict) -> dict:
+    """Fly to the selected area (the whole city for ``city``)."""
+    areas = state.data().table("areas")
+    if areas.empty:
+        return no_update
+    if not area or area.get("level", "city") == "city":
+        sel = areas[areas["level"] == "county"]
+    else:
+        sel = areas[(areas["level"] == area["level"]) & (areas["code"].astype(str) == str(area["code"]))]
+    if sel.empty:
+        return no_update
+    return {"bounds": maplayers.bounds_of(sel.geometry), "transition": "flyToBounds"}
 
 
 @callback(Output("sel-area", "data"),
@@ -147,7 +181,9 @@ def side_panel(area: dict, theme: str, period: str, lang: str) -> list[Any]:
                                       f"{t(k, lang)} {counts[k]}  "])
                            for k, c in (("red", "#d7191c"), ("orange", "#fd8d3c"),
                                         ("yellow", "#fecc5c"), ("blue", "#2c7bb6"))])
-    share_rows = [html.Tr([html.Td(r.theme), html.Td(int(r.n)), html.Td(f"{r.share:.0%}")])
+    names = d.themes().set_index("theme")["name_en" if lang == "en" else "name_zh"]
+    share_rows = [html.Tr([html.Td(str(names.get(r.theme, r.theme))), html.Td(int(r.n)),
+                           html.Td(f"{r.share:.0%}")])
                   for r in shares.itertuples(index=False)]
     key = {"county": "ranking_county", "township": "ranking_township", "grid": "ranking_grid"}.get(level, "ranking_grid")
     return [

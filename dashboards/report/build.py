@@ -18,11 +18,15 @@ import jinja2
 import numpy as np
 import pandas as pd
 
-from dashboards import queries
+from dashboards import maplayers, queries
 from dashboards.i18n import t
 from dashboards.report import figures
 
 TEMPLATE_DIR = Path(__file__).resolve().parent
+EBIKE_LABELS = {"name": "township", "daily_flow": "daily_flow", "rate_any": "violation_rate",
+                "helmet_nonwearing_rate": "helmet_rate", "red_light_rate": "red_light_rate",
+                "delivery_share": "delivery_share"}
+PERCENT_COLUMNS = {"rate_any", "helmet_nonwearing_rate", "red_light_rate", "delivery_share"}
 
 
 @dataclass(frozen=True)
@@ -92,20 +96,17 @@ def report_context(data: Any, month: str, lang: str = "zh") -> dict[str, Any]:
         cells = gpd.GeoDataFrame(comp[["h3_9", "colour"]].reset_index(drop=True),
                                  geometry=cells_to_polygons(comp["h3_9"].to_numpy(dtype=np.int64)).values,
                                  crs="EPSG:4326")
-        hot = data.table("hotspots_h3")
-        hot_g = None
-        if not hot.empty:
-            sig = hot[hot["significant"].astype(bool)] if "significant" in hot.columns else hot
-            hc = np.unique(sig["h3"].to_numpy(dtype=np.int64)) if "h3" in sig.columns else np.zeros(0, np.int64)
-            if len(hc):
-                hot_g = gpd.GeoDataFrame(geometry=cells_to_polygons(hc).values, crs="EPSG:4326")
+        hc = maplayers.hot_cells(data.table("hotspots_h3"))
+        hot_g = gpd.GeoDataFrame(geometry=cells_to_polygons(hc).values, crs="EPSG:4326") if len(hc) else None
+        ctx["n_hot"] = int(len(hc))
         ctx["map"] = figures.risk_map(cells, counties, f"{t('composite', lang)} · {cur}", hot_g)
         a_s = data.table("area_scores")
         for level, key in (("county", "ranking_county"), ("township", "ranking_township")):
             rank = queries.child_ranking(a_s, {"level": {"county": "city", "township": "county"}[level],
                                                 "code": None}, "composite", cur, prev) \
                 if level == "county" else _all_townships(a_s, cur, prev)
-            ctx[f"rank_{level}"] = _rows(rank.assign(change=rank["change"].round(1)),
+            ctx[f"rank_{level}"] = _rows(rank.assign(change=rank["change"].round(1).map(lambda v: f"{v:+.1f}"),
+                                                     share_red=(100 * rank["share_red"]).round(1).astype(str) + "%"),
                                          ["name", "index", "share_red", "change"], 20 if level == "township" else None)
             if level == "county" and not rank.empty:
                 ctx["rank_county_fig"] = figures.bar_chart(rank["name"].astype(str).tolist(),
@@ -113,18 +114,31 @@ def report_context(data: Any, month: str, lang: str = "zh") -> dict[str, Any]:
     w = data.table("warnings")
     if not w.empty and cur:
         ww = w[w["period"].astype(str) == cur]
+        names = data.themes().set_index("theme")["name_en" if lang == "en" else "name_zh"]
         g = ww.groupby(["theme", "kind", "colour"]).size().rename("n").reset_index()
+        g["theme"] = g["theme"].map(lambda x: str(names.get(x, x)))
+        g["colour"] = g["colour"].map(lambda x: t(str(x), lang))
         ctx["warnings"] = _rows(g, ["theme", "kind", "colour", "n"])
-    ind = data.table("camera_indicators_township")
+    ind = data.table("camera_indicators")
     if not ind.empty:
-        cols = [c for c in ("township_name", "township_code", "daily_flow", "violation_rate",
-                            "no_helmet_rate", "red_light_rate", "delivery_share") if c in ind.columns]
-        ctx["ebike_cols"] = cols
-        ctx["ebike"] = _rows(ind.sort_values(cols[2] if len(cols) > 2 else cols[0], ascending=False), cols, 25)
+        st = queries.street_indicators(ind, areas)
+        if not st.empty:
+            shown = st.drop(columns=["code"])
+            for c in shown.columns:
+                if c in PERCENT_COLUMNS:
+                    shown[c] = (100 * shown[c]).round(2).astype(str) + "%"
+            ctx["ebike_cols"] = [t(EBIKE_LABELS.get(c, c), lang) for c in shown.columns]
+            ctx["ebike"] = _rows(shown, list(shown.columns), 25)
+        hw = queries.hour_weekday_matrix(data.table("camera_profiles"))
+        if not hw.empty:
+            ctx["ebike_heatmap"] = figures.heatmap(100 * hw, t("hour_weekday", lang) + " (%)")
     pl = data.table("problem_lists")
     if not pl.empty:
-        ctx["problem_cols"] = [c for c in pl.columns if c not in ("evidence", "geometry")][:7]
-        ctx["problems"] = _rows(pl, ctx["problem_cols"], 30)
+        p = queries.with_area_name(pl, areas, "township_code", "township") if "township_code" in pl.columns else pl
+        desc = "description_en" if lang == "en" else "description_zh"
+        cols = [c for c in ("name", "rank", desc, "n_violations", "evidence_detection_ids") if c in p.columns]
+        ctx["problem_cols"] = [t({"name": "township", desc: "problem_lists"}.get(c, c), lang) for c in cols]
+        ctx["problems"] = _rows(p, cols, 30)
     q = data.table("quality")
     if not q.empty:
         ctx["quality_cols"] = [c for c in q.columns][:8]
