@@ -77,6 +77,7 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
     "orange": ("橙", "Orange"),
     "yellow": ("黄", "Yellow"),
     "blue": ("蓝", "Blue"),
+    "none": ("无等级", "None"),
     "indicators_street": ("各街道指标", "Indicators by street"),
     "hour_weekday": ("时段 × 星期热力图", "Hour × weekday heat map"),
     "delivery": ("外卖骑手", "Delivery riders"),

@@ -44,6 +44,6 @@ window.pingan = Object.assign({}, window.pingan, {
     },
     changeStyle: function (feature, context) {
         const c = feature.properties.colour || "#bbbbbb";
-        return {fillColor: c, color: "#000", weight: 1, fillOpacity: 0.75};
+        return {fillColor: c, color: c, weight: 2, fillOpacity: 0.85};
     }
 });

@@ -88,12 +88,23 @@ def layout(lang: str | None = None, **_: Any) -> Any:
                       html.Button(t("publish", lang), id="wb-publish", n_clicks=0),
                       html.Div(id="wb-published")], className="side-col"),
             html.Div([html.Div(id="wb-whatif", className="panel"),
-                      dl.Map(id="wb-map", preferCanvas=True, style={"height": "55vh"},
-                             bounds=[[28.0, 111.5], [29.5, 113.0]],
-                             children=[dl.GeoJSON(id="wb-changed", style={"variable": "pingan.changeStyle"})])],
+                      _map()],
                      className="map-col"),
         ], className="row"),
     ])
+
+
+def _map() -> Any:
+    """Offline map of the cells that change colour, over the county boundaries."""
+    areas = state.data().table("areas")
+    counties = areas[areas["level"] == "county"] if not areas.empty else areas
+    bounds = maplayers.bounds_of(counties.geometry) if not counties.empty else [[28.0, 111.5], [29.5, 113.0]]
+    center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    return dl.Map(id="wb-map", preferCanvas=True, style={"height": "55vh"}, bounds=bounds, center=center,
+                  zoom=9, children=[
+                      dl.GeoJSON(id="wb-counties", data=maplayers.areas_geojson(areas, "county"),
+                                 style={"variable": "pingan.areaStyle"}),
+                      dl.GeoJSON(id="wb-changed", style={"variable": "pingan.changeStyle"})])
 
 
 @callback(Output("wb-form", "children"), Input("wb-model", "value"), State("wb-lang", "data"))
