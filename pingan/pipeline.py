@@ -65,7 +65,8 @@ def stage_synth(s: Settings, echo: Echo) -> dict[str, Any]:
     out = city_dir(s)
     if out.exists():
         shutil.rmtree(out)
-    r = generate(city=s.city, days=s.synth_days, seed=s.synth_seed, scale=s.synth_scale, out=out)
+    r = generate(city=s.city, days=s.synth_days, seed=s.synth_seed, scale=s.synth_scale, out=out,
+                 streams_days=s.synth_streams_days)
     echo(f"synthetic city: {len(r.files)} files, {r.total_rows:,} rows, {r.n_errors:,} injected errors → {out}")
     return {"files": len(r.files), "rows": r.total_rows}
 
@@ -74,9 +75,13 @@ def stage_ingest(s: Settings, echo: Echo) -> dict[str, Any]:
     """Load the city's feeds into the store (idempotent)."""
     from fusion.ingest import ingest_folder
 
+    from fusion.quality import store_quality
+
     rep = ingest_folder(city_dir(s), s.store_url, secret=s.pseudonym_secret, city=s.city,
                         h3_resolution=s.h3_resolution, echo=echo)
-    return {"rows_in": getattr(rep, "rows_in", None)}
+    store_quality(_store(s), "data")  # freshness judged against the data's own latest day
+    echo(f"ingest: {rep.rows_in:,} rows in {rep.seconds:.1f} s; new rows {rep.new_rows:,}")
+    return {"rows_in": rep.rows_in, "new_rows": rep.new_rows, "seconds": rep.seconds}
 
 
 def area_tables(city: str, grids: pd.DataFrame, gazetteer: pd.DataFrame) -> pd.DataFrame:
