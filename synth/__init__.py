@@ -88,9 +88,13 @@ def _period_labels(canon: pd.DataFrame, spec: FeedSpec, snapshot: str) -> np.nda
         return v.astype(str).str[:6].to_numpy(object)
     ts = pd.to_datetime(v)
     if getattr(ts.dt, "tz", None) is not None:
-        ts = ts.dt.tz_convert("Asia/Shanghai")
-    fmt = "%Y%m" if spec.split == "month" else "%Y%m%d"
-    return ts.dt.strftime(fmt).fillna(snapshot).to_numpy(object)
+        ts = ts.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
+    ok = ts.notna().to_numpy()
+    lab = np.full(len(ts), snapshot, dtype=object)
+    unit = "M" if spec.split == "month" else "D"
+    txt = np.datetime_as_string(ts.to_numpy("datetime64[s]")[ok].astype(f"datetime64[{unit}]"))
+    lab[ok] = np.char.replace(txt, "-", "").astype(object)
+    return lab
 
 
 def _write_file(spec: FeedSpec, path: Path, part: pd.DataFrame, canon: pd.DataFrame,

@@ -177,8 +177,14 @@ def inject(vals: pd.DataFrame, canon: pd.DataFrame, spec: FeedSpec, cfg: MessCon
     bad_row = np.zeros(n, bool)
     rid = vals.index.to_numpy()
 
+    def text(f: str) -> pd.Series:
+        """Cell values as text ('' for missing)."""
+        v = vals[f]
+        return v.astype(str).where(v.notna(), "")
+
     def nonempty(f: str) -> np.ndarray:
-        return vals[f].map(lambda x: _str(x) != "").to_numpy(bool)
+        v = vals[f]
+        return (v.notna() & (v.astype(str) != "") & (v.astype(str) != "nan")).to_numpy(bool)
 
     def fields_of(*kinds: str) -> list[str]:
         return [f for f, c in cols.items() if c.kind in kinds]
@@ -219,8 +225,8 @@ def inject(vals: pd.DataFrame, canon: pd.DataFrame, spec: FeedSpec, cfg: MessCon
     # ---------------- malformed (quarantine), at most one per record ----------------
     if spec.fmt == "csv":
         # only single-line values without quotes/commas: the broken record stays one line
-        el = {f: vals[f].map(lambda x: _str(x) != "" and not re.search(r'[\r\n",]', _str(x))
-                             ).to_numpy(bool) for f in fields_of("text", "address", "name")}
+        el = {f: nonempty(f) & ~text(f).str.contains(r'[\r\n",]').to_numpy(bool)
+              for f in fields_of("text", "address", "name")}
         for f, m in pick("broken_quoting", el, row_level=True).items():
             apply("broken_quoting", f, m, lambda i, c: c[: max(1, len(c) // 2)] + '"'
                   + c[max(1, len(c) // 2):] + ",备注")
@@ -253,7 +259,7 @@ def inject(vals: pd.DataFrame, canon: pd.DataFrame, spec: FeedSpec, cfg: MessCon
             taken["lat"] |= mm
             log.add(rid[mm], "lon,lat", "coords_outside", clean, messy)
     id_fields = fields_of("id_number")
-    el = {f: vals[f].map(lambda x: len(_str(x)) == 18).to_numpy(bool) for f in id_fields}
+    el = {f: (text(f).str.len() == 18).to_numpy(bool) for f in id_fields}
     for f, m in pick("bad_id_checksum", el, row_level=True).items():
         def wrong(i: int, c: str) -> str:
             good = c[-1]
@@ -284,7 +290,7 @@ def inject(vals: pd.DataFrame, canon: pd.DataFrame, spec: FeedSpec, cfg: MessCon
         messy = [_str(x) for x in col[idx]]
         vals[f] = col
         log.add(rid[idx], f, "date_style", clean, messy)
-    el = {f: vals[f].map(lambda x: bool(_HOMO_RE.search(_str(x)))).to_numpy(bool)
+    el = {f: text(f).str.contains(_HOMO_RE).to_numpy(bool)
           for f in fields_of("name")}
     for f, m in pick("name_homophone", el, row_level=False).items():
         def homo(i: int, c: str) -> str:
@@ -292,7 +298,7 @@ def inject(vals: pd.DataFrame, canon: pd.DataFrame, spec: FeedSpec, cfg: MessCon
             k = pos[int(rng.integers(0, len(pos)))]
             return c[:k] + HOMOPHONES[c[k]] + c[k + 1:]
         apply("name_homophone", f, m, homo)
-    el = {f: vals[f].map(lambda x: bool(re.search(r"[0-9A-Za-z]", _str(x)))).to_numpy(bool)
+    el = {f: text(f).str.contains(r"[0-9A-Za-z]").to_numpy(bool)
           for f in fields_of("address", "phone", "id_number", "plate")}
     for f, m in pick("fullwidth", el, row_level=False).items():
         apply("fullwidth", f, m, lambda i, c: c.translate(_FULLWIDTH))
@@ -306,20 +312,20 @@ def inject(vals: pd.DataFrame, canon: pd.DataFrame, spec: FeedSpec, cfg: MessCon
                 return c + "  "
             return c[:1] + " " + c[1:]
         apply("stray_space", f, m, space)
-    el = {f: vals[f].map(lambda x: len(_str(x)) == 18).to_numpy(bool) for f in id_fields}
+    el = {f: (text(f).str.len() == 18).to_numpy(bool) for f in id_fields}
     for f, m in pick("id_masked", el, row_level=False).items():
         apply("id_masked", f, m, lambda i, c: c[:6] + "*" * 8 + c[-4:])
     if spec.legacy_ids:
-        el = {f: vals[f].map(lambda x: len(_str(x)) == 18 and _str(x)[6:8] == "19"
-                             ).to_numpy(bool) for f in id_fields}
+        el = {f: ((text(f).str.len() == 18) & (text(f).str[6:8] == "19")).to_numpy(bool)
+              for f in id_fields}
         for f, m in pick("id_legacy15", el, row_level=False).items():
             apply("id_legacy15", f, m, lambda i, c: c[:6] + c[8:17])
-    el = {f: vals[f].map(lambda x: bool(re.fullmatch(r"1\d{10}", _str(x)))).to_numpy(bool)
+    el = {f: text(f).str.fullmatch(r"1\d{10}").to_numpy(bool)
           for f in fields_of("phone")}
     for f, m in pick("phone_format", el, row_level=False).items():
         apply("phone_format", f, m, lambda i, c: _phone_variant(c, int(rng.integers(0, 6))))
     if "address" in cols and "_address_id" in canon:
-        has = canon["_address_id"].map(lambda a: isinstance(a, str) and a in addr.index)
+        has = canon["_address_id"].isin(addr.index)
         el = {"address": has.to_numpy(bool) & nonempty("address")}
         for f, m in pick("address_variant", el, row_level=False).items():
             idx = np.flatnonzero(m)
@@ -375,40 +381,38 @@ def layout(vals: pd.DataFrame, canon: pd.DataFrame, periods: np.ndarray, spec: F
         log.add(idx, spec.period_field or "", "late", [str(p) for p in periods[idx]],
                 [str(p) for p in newp])
         ok &= ~late
-    copies = []
     fields = [c.field for c in spec.columns]
     dt = [c.field for c in spec.columns if c.kind in ("datetime", "date") and c.field in canon]
     names = [c.field for c in spec.columns if c.kind in ("name", "address", "text")]
     next_rid = n
+    parts = []
     for kind in ("duplicate_exact", "duplicate_near"):
         rate = cfg.rate(spec.feed_id, kind)
         sel = np.flatnonzero(ok & (rng.random(n) < rate))
         ok[sel] = False
-        for i in sel:
-            row = out.iloc[i].copy()
-            field, clean, messy = "", "", ""
-            if kind == "duplicate_near":
-                if dt:
-                    field = dt[0]
-                    clean = _str(row[field])
-                    st = "iso_t" if spec.date_style != "iso_t" else "cn"
-                    messy = _str(format_datetimes(canon[field].iloc[[i]], st,
-                                                  date_only=spec.col(field).kind == "date"
-                                                  ).iloc[0])
-                elif names:
-                    field = names[0]
-                    clean = _str(row[field])
-                    messy = clean + " "
-                else:
-                    field = fields[-1]
-                    clean = _str(row[field])
-                    messy = clean + " "
-                row[field] = messy
-            row["_order"] = float(row["_order"]) + rng.uniform(0.5, 40.0)
-            row.name = next_rid
-            copies.append(row)
-            log.add(np.array([next_rid]), field, kind, [clean], [messy])
-            next_rid += 1
-    if copies:
-        out = pd.concat([out, pd.DataFrame(copies)], axis=0)
+        if len(sel) == 0:
+            continue
+        cp = out.iloc[sel].copy()
+        new = np.arange(next_rid, next_rid + len(sel))
+        next_rid += len(sel)
+        cp.index = new
+        cp["_order"] = cp["_order"].to_numpy(float) + rng.uniform(0.5, 40.0, len(sel))
+        field, clean, messy = "", [""] * len(sel), [""] * len(sel)
+        if kind == "duplicate_near":
+            clean_col = cp[dt[0] if dt else (names[0] if names else fields[-1])]
+            clean = [_str(x) for x in clean_col]
+            if dt:  # the re-send comes from another export: same instant, other date style
+                field = dt[0]
+                st = "iso_t" if spec.date_style != "iso_t" else "cn"
+                messy = [_str(x) for x in format_datetimes(
+                    canon[field].iloc[sel], st,
+                    date_only=spec.col(field).kind == "date").to_numpy(object)]
+            else:  # a trailing space added by the re-keying clerk
+                field = names[0] if names else fields[-1]
+                messy = [c + " " for c in clean]
+            cp[field] = np.array(messy, dtype=object)
+        parts.append(cp)
+        log.add(new, field, kind, clean, messy)
+    if parts:
+        out = pd.concat([out, *parts], axis=0)
     return out, log.frame(), labels
