@@ -60,7 +60,9 @@ def main() -> None:
     ap.add_argument("--categories", nargs="*", default=CATEGORIES)
     args = ap.parse_args()
     t0 = time.perf_counter()
-    from synth.world import build_world  # benchmarks may use the synthetic city; product code never does
+    from synth.world import (
+        build_world,  # benchmarks may use the synthetic city; product code never does
+    )
 
     world = build_world(days=args.days, seed=args.seed, scale=args.scale)
     events = pd.DataFrame(world.events)[["lon", "lat", "occurred_at", "category", "h3_9"]]

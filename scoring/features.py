@@ -26,7 +26,7 @@ sparse spatial kernel ``S`` (cells × cells) gives neighbour, near-repeat and ho
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import h3
@@ -118,7 +118,7 @@ class CellGrid:
 
     def rings_for(self, metres: float) -> int:
         """Number of rings whose centres lie within ``metres`` (at least 1)."""
-        return max(1, int(round(metres / self.spacing_m)))
+        return max(1, round(metres / self.spacing_m))
 
     def kernel(self, k: int, weight: str = "inverse_ring", bandwidth_m: float | None = None,
                include_self: bool = True) -> sp.csr_matrix:
@@ -230,7 +230,7 @@ def window_matrix(cell_idx: np.ndarray, day: np.ndarray, n_cells: int, query_day
 
 def window_counts(bins: EventBins, n_cells: int, query_days: np.ndarray, weeks: float) -> np.ndarray:
     """Event counts per cell in the ``weeks`` weeks before each query day (cells × queries)."""
-    lags = np.arange(int(round(weeks * 7)))
+    lags = np.arange(round(weeks * 7))
     return window_matrix(bins.cell_idx, bins.day, n_cells, query_days, lags, np.ones(len(lags)))
 
 
@@ -262,7 +262,7 @@ def parent_counts(bins: EventBins, grid: CellGrid, parent_res: int, query_days: 
     pos = np.searchsorted(pars, ev_par)
     pos = np.clip(pos, 0, len(pars) - 1)
     keep = pars[pos] == ev_par if len(ev_par) else np.zeros(0, bool)
-    lags = np.arange(int(round(weeks * 7)))
+    lags = np.arange(round(weeks * 7))
     pc = window_matrix(pos[keep], bins.all_day[keep], len(pars), query_days, lags, np.ones(len(lags)))
     return pc[inv]
 

@@ -13,8 +13,8 @@ from pingan.commands.forecast import EventFileError, load_events_csv, study_area
 def register(app: typer.Typer) -> None:
     @app.command("features")
     def features_cmd(
-        events: Path = typer.Option(..., "--events", exists=True, dir_okay=False, help="事件CSV / event CSV"),
-        out: Path = typer.Option(..., "--out", help="输出 Parquet 或 CSV / output file"),
+        events: Path = typer.Option(..., "--events", exists=True, dir_okay=False, help="事件CSV / event CSV"),  # noqa: B008
+        out: Path = typer.Option(..., "--out", help="输出 Parquet 或 CSV / output file"),  # noqa: B008
         time: str = typer.Option(..., "--time", help="时间列 / time column"),
         lon: str | None = typer.Option(None, "--lon"),
         lat: str | None = typer.Option(None, "--lat"),
@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
         period: str = typer.Option("week", "--period", help="day | week"),
         start: str = typer.Option(..., "--start", help="第一个时段起点 YYYY-MM-DD / first period start"),
         end: str = typer.Option(..., "--end", help="最后一个时段起点 YYYY-MM-DD / last period start"),
-        area: Path | None = typer.Option(None, "--area", exists=True, help="研究区 / study area"),
+        area: Path | None = typer.Option(None, "--area", exists=True, help="研究区 / study area"),  # noqa: B008
     ) -> None:
         """按H3格与时段生成特征 / Build features per H3 cell and period (no feature sees its period or later)."""
         from scoring.features import (

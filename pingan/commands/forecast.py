@@ -154,8 +154,8 @@ def run_forecast(events: pd.DataFrame, res: int, horizon_days: int, origin: str 
 def register(app: typer.Typer) -> None:
     @app.command("forecast")
     def forecast_cmd(
-        events: Path = typer.Option(..., "--events", exists=True, dir_okay=False, help="事件CSV / event CSV"),
-        out: Path = typer.Option(..., "--out", help="输出CSV / output CSV (h3, score, p_event, top_factors)"),
+        events: Path = typer.Option(..., "--events", exists=True, dir_okay=False, help="事件CSV / event CSV"),  # noqa: B008
+        out: Path = typer.Option(..., "--out", help="输出CSV / output CSV (h3, score, p_event, top_factors)"),  # noqa: B008
         time: str = typer.Option(..., "--time", help="时间列 / time column"),
         lon: str | None = typer.Option(None, "--lon", help="经度列(WGS-84) / longitude column"),
         lat: str | None = typer.Option(None, "--lat", help="纬度列(WGS-84) / latitude column"),
@@ -168,7 +168,7 @@ def register(app: typer.Typer) -> None:
         res: int = typer.Option(9, "--res", min=5, max=12, help="H3分辨率 / H3 resolution"),
         horizon: str = typer.Option("7D", "--horizon", help="预测时长, 如 7D、2W / horizon"),
         origin: str | None = typer.Option(None, "--origin", help="起报日 YYYY-MM-DD (默认: 最后事件次日)"),
-        area: Path | None = typer.Option(None, "--area", exists=True, help="研究区 GeoJSON / study area"),
+        area: Path | None = typer.Option(None, "--area", exists=True, help="研究区 GeoJSON / study area"),  # noqa: B008
         n_origins: int = typer.Option(26, "--n-origins", min=1, help="训练起报点数 / training origins"),
     ) -> None:
         """按H3格预测下一时段风险 / Forecast risk per H3 cell for the next horizon (XGBoost)."""

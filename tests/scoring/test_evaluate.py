@@ -12,7 +12,7 @@ from tests.scoring._forecast_data import small_city
 
 
 def test_backtest_table() -> None:
-    grid, ev, hot = small_city()
+    grid, ev, _ = small_city()
     cfg = ForecasterConfig(n_origins=6, calibration_origins=2, n_estimators=20, spec=FeatureSpec(calendar=False))
     area = grid.area_m2
     t = backtest(ev, grid, "2024-08-01", ["theft"], {"1w": 7, "2w": 14}, cfg,

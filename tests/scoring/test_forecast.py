@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 
 from scoring.features import FeatureSpec
-from scoring.forecast import Forecaster, ForecasterConfig, factor_label, top_factors, training_origins
+from scoring.forecast import (
+    Forecaster,
+    ForecasterConfig,
+    factor_label,
+    top_factors,
+    training_origins,
+)
 from tests.scoring._forecast_data import small_city
 
 CFG = ForecasterConfig(horizon_days=7, n_origins=10, calibration_origins=3, n_estimators=30,

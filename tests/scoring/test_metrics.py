@@ -7,8 +7,15 @@ import math
 import numpy as np
 import pytest
 
-from scoring.metrics import (best_possible, brier, hotspot_metrics, log_loss, ranking_table, reliability_table,
-                             select_by_area)
+from scoring.metrics import (
+    best_possible,
+    brier,
+    hotspot_metrics,
+    log_loss,
+    ranking_table,
+    reliability_table,
+    select_by_area,
+)
 
 ACTUAL = np.array([3.0, 0.0, 1.0, 0.0])
 SCORES = np.array([0.9, 0.8, 0.1, 0.0])
