@@ -46,6 +46,9 @@ class BadFileError(ValueError):
         self.problem = problem
         super().__init__(f"文件无法导入 bad file {self.path}: {problem}")
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:  # picklable across worker processes
+        return (BadFileError, (self.path, self.problem))
+
 
 @dataclass(frozen=True)
 class RawTable:

@@ -84,3 +84,31 @@ def test_overlapping_extract_adds_nothing(tmp_path):
     rep = ingest_folder(folder, target, secret=SECRET, city="430900", feeds=["hazmat_vehicle_gps"])
     assert rep.new_rows == 1
     assert open_store(target).count("feed_hazmat_vehicle_gps") == 3
+
+
+def test_parallel_workers_give_the_same_tables(tmp_path):
+    folder = write_city(tmp_path / "city")
+    df = pd.read_parquet(folder / "hazmat_vehicle_gps_20260702.parquet")
+    df.assign(定位时间=df["定位时间"] + 86_400_000).to_parquet(
+        folder / "hazmat_vehicle_gps_20260703.parquet"
+    )
+    one, two = str(tmp_path / "one"), str(tmp_path / "two")
+    r1 = ingest_folder(folder, one, secret=SECRET, city="430900", workers=1)
+    r2 = ingest_folder(folder, two, secret=SECRET, city="430900", workers=2)
+    assert r1.summary().equals(r2.summary())
+    a, b = open_store(one), open_store(two)
+    assert a.tables() == b.tables()
+    cols = ["row_hash", "plate", "ts", "lon", "lat", "source_file", "source_row"]
+    x = a.read("feed_hazmat_vehicle_gps", columns=cols).sort_values("row_hash", ignore_index=True)
+    y = b.read("feed_hazmat_vehicle_gps", columns=cols).sort_values("row_hash", ignore_index=True)
+    pd.testing.assert_frame_equal(x, y)
+
+
+def test_bad_file_in_a_worker_is_reported(tmp_path):
+    from fusion.readers import BadFileError
+
+    folder = write_city(tmp_path / "city")
+    (folder / "hazmat_vehicle_gps_20260703.parquet").write_bytes(b"PAR1 truncated")
+    with pytest.raises(BadFileError, match="hazmat_vehicle_gps_20260703"):
+        ingest_folder(folder, str(tmp_path / "s"), secret=SECRET, city="430900", workers=2)
+    assert open_store(str(tmp_path / "s")).tables() == []
