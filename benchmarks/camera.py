@@ -42,6 +42,13 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+def _cpu_s() -> float:
+    """CPU seconds (user + system) of this process: on a machine shared with other jobs the
+    wall time overstates what 2 dedicated cores would take; CPU / 2 is the lower bound."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 # ----------------------------------------------------------------------------- generate
 
 def make_cameras(n: int, seed: int = 0):
@@ -184,7 +191,8 @@ def run_pingan(out: Path) -> dict:
     ci = res["camera_indicators"]
     city = ci[(ci["level"] == "city") & (ci["period"] == "all")].iloc[0]
     h = res["hotspots_h3"]
-    return {"phase": "pingan", "seconds": total, "peak_mb": _peak_mb(), "steps": steps,
+    return {"phase": "pingan", "seconds": total, "cpu_s": _cpu_s(), "peak_mb": _peak_mb(),
+            "steps": steps,
             "rows": {k: len(v) for k, v in res.items()},
             "city_n_det": int(city["n_det"]), "city_passes": int(city["n_passes"]),
             "hot_cells_all_bands": int(((h["class"] == "hot") & (h["band"] == "all")).sum())}
@@ -219,7 +227,8 @@ def run_pandas(out: Path, days: int | None) -> dict:
     j["day"] = j["hour"].dt.floor("D")
     tw = j.groupby(["township_code", "day"])[["n_ebike", *VIOLS]].sum()
     tw["rate_any"] = tw[VIOLS].sum(axis=1) / tw["n_ebike"]
-    return {"phase": "pandas", "seconds": time.perf_counter() - t0, "peak_mb": _peak_mb(),
+    return {"phase": "pandas", "seconds": time.perf_counter() - t0, "cpu_s": _cpu_s(),
+            "peak_mb": _peak_mb(),
             "files": len(files), "detection_rows": int(n_det), "township_days": len(tw)}
 
 
@@ -261,13 +270,15 @@ def main() -> None:
         print(f"generate: {g['detection_rows']:,} detections + {g['flow_rows']:,} flow rows "
               f"in {g['seconds']:.1f} s (peak {g['peak_mb']:.0f} MB)", flush=True)
     p = _child(["pingan", *base])
-    print(f"pingan (DuckDB + esda): {p['seconds']:.1f} s, peak {p['peak_mb']:.0f} MB; steps {p['steps']}")
+    print(f"pingan (DuckDB + esda): {p['seconds']:.1f} s wall, {p.get('cpu_s', 0):.1f} s CPU, "
+          f"peak {p['peak_mb']:.0f} MB; steps {p['steps']}")
     print(f"  rows out: {p['rows']}")
     print(f"  city detections {p['city_n_det']:,}, passes {p['city_passes']:,}, "
           f"hot H3 cells (all bands) {p['hot_cells_all_bands']}", flush=True)
     try:
         q = _child(["pandas", *base])
-        print(f"pandas groupby (cube + township × day only): {q['seconds']:.1f} s, peak "
+        print(f"pandas groupby (cube + township × day only): {q['seconds']:.1f} s wall, "
+              f"{q.get('cpu_s', 0):.1f} s CPU, peak "
               f"{q['peak_mb']:.0f} MB on {q['detection_rows']:,} e-bike detection rows "
               f"({q['files']} daily files)")
         cube_s = p["steps"].get("cube", float("nan"))
