@@ -62,3 +62,17 @@ def test_forecast_lonlat_epoch_ms_and_bad_column(tmp_path: Path) -> None:
     assert len(pd.read_csv(out)) > 0
     bad = CliRunner().invoke(app, [a if a != "纬度" else "lat_missing" for a in args])
     assert bad.exit_code == 2 and "lat_missing" in bad.output
+
+
+def test_features_command_writes_the_documented_columns(tmp_path: Path) -> None:
+    _write_portland_like(tmp_path / "crimes.csv")
+    out = tmp_path / "features.parquet"
+    r = CliRunner().invoke(app, ["features", "--events", str(tmp_path / "crimes.csv"), "--x", "x_coordina",
+                                 "--y", "y_coordina", "--crs", "EPSG:2913", "--time", "occ_date",
+                                 "--type-col", "CATEGORY", "--res", "9", "--period", "week",
+                                 "--start", "2024-03-04", "--end", "2024-03-18", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    df = pd.read_parquet(out)
+    assert {"h3", "period_start", "cnt_burg_4w", "nbr_other_13w", "nr_burg", "p8_cnt_burg_4w",
+            "cal_holiday_days"} <= set(df.columns)
+    assert df["period_start"].nunique() == 3 and df["cnt_burg_13w"].sum() > 0
