@@ -55,7 +55,21 @@ def create_app(data: AppData, settings: Any = None) -> dash.Dash:
         return _navbar(lang_of(search), pathname or "/")
 
     _add_report_download(app)
+    _add_geometry_route(app)
     return app
+
+
+def _add_geometry_route(app: dash.Dash) -> None:
+    """Serve the cell geometry once (GeoJSON, browser-cached); colours travel separately."""
+    import flask
+
+    from dashboards.maplayers import CELLS_URL
+
+    @app.server.route(CELLS_URL)
+    def _cells():  # noqa: ANN202 - flask view
+        resp = flask.Response(state.data().cells_geojson_bytes(), mimetype="application/geo+json")
+        resp.headers["Cache-Control"] = "private, max-age=3600"
+        return resp
 
 
 def _add_report_download(app: dash.Dash) -> None:

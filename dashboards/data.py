@@ -20,10 +20,10 @@ A missing table reads as an empty frame so every page can show an empty state.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -33,6 +33,7 @@ class AppData:
 
     store: Any  # geo.store.Store
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict)
+    _derived: dict[str, Any] = field(default_factory=dict)
 
     def table(self, name: str) -> pd.DataFrame:
         """The whole table ``name`` (cached), or an empty DataFrame when it does not exist."""
@@ -46,6 +47,26 @@ class AppData:
     def refresh(self) -> None:
         """Forget cached tables (after a new pipeline run or a published model)."""
         self._cache.clear()
+        self._derived.clear()
+
+    def cells(self) -> np.ndarray:
+        """The study area's cells (int64, sorted): the order geometry is sent to the browser."""
+        if "cells" not in self._derived:
+            cs = self.table("cell_scores")
+            self._derived["cells"] = (np.sort(cs["h3_9"].astype("int64").unique()) if not cs.empty
+                                      else np.zeros(0, dtype=np.int64))
+        return self._derived["cells"]
+
+    def cells_geojson_bytes(self) -> bytes:
+        """GeoJSON of :meth:`cells` (compact, built once) for the geometry route."""
+        if "cells_geojson" not in self._derived:
+            import json
+
+            from dashboards.maplayers import cells_geojson
+
+            self._derived["cells_geojson"] = json.dumps(cells_geojson(self.cells()),
+                                                        separators=(",", ":")).encode()
+        return self._derived["cells_geojson"]
 
     def periods(self) -> list[str]:
         """Periods that have cell scores, newest first."""
@@ -63,9 +84,3 @@ class AppData:
             th = pd.DataFrame({"theme": names, "name_zh": names, "name_en": names, "owner": ""})
         order = (th["theme"] != "composite").astype(int)
         return th.assign(_o=order).sort_values(["_o", "theme"]).drop(columns="_o")
-
-
-@functools.lru_cache(maxsize=4)
-def cell_order(cells_key: tuple[int, ...]) -> tuple[int, ...]:
-    """Stable order of the study area's cells (the order geometry is sent to the browser)."""
-    return tuple(sorted(cells_key))

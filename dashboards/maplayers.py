@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import geopandas as gpd
+import h3
 import numpy as np
 import pandas as pd
 from shapely.geometry import mapping
@@ -19,20 +20,26 @@ from data_contracts.vocab import RISK_COLOURS
 
 #: Stepped scale on the 0–100 index: lower bounds of blue, yellow, orange, red.
 DEFAULT_STEPS: tuple[float, float, float, float] = (0.0, 25.0, 50.0, 75.0)
+#: Where the app serves the cell geometry (fetched once by the browser).
+CELLS_URL = "/pingan/cells.geojson"
 STEP_COLOURS: tuple[str, ...] = tuple(c[3] for c in reversed(RISK_COLOURS))  # blue→red
 
 
-def cells_geojson(cells: np.ndarray) -> dict[str, Any]:
-    """FeatureCollection of H3 cell polygons with properties ``i`` (index) and ``h3`` (string id)."""
-    import h3
+def cells_geojson(cells: np.ndarray, digits: int = 5) -> dict[str, Any]:
+    """FeatureCollection of H3 cell polygons with properties ``i`` (index) and ``h3`` (string id).
 
+    Vertices are rounded to ``digits`` decimals (5 ≈ 1 m), which keeps 20,000+ cells small.
+    """
+    from geo.h3cells import cells_to_str
+
+    cells = np.asarray(cells, dtype=np.int64)
+    ids = cells_to_str(cells)
     feats = []
     # one small loop building geometry once per app start (not on a filter hot path)
-    for i, c in enumerate(np.asarray(cells, dtype=np.int64)):
-        s = h3.int_to_str(int(c))
-        ring = [[lng, lat] for lat, lng in h3.cell_to_boundary(s)]
+    for i, s in enumerate(ids):
+        ring = [[round(lng, digits), round(lat, digits)] for lat, lng in h3.cell_to_boundary(str(s))]
         ring.append(ring[0])
-        feats.append({"type": "Feature", "id": s, "properties": {"i": i, "h3": s},
+        feats.append({"type": "Feature", "properties": {"i": i, "h3": str(s)},
                       "geometry": {"type": "Polygon", "coordinates": [ring]}})
     return {"type": "FeatureCollection", "features": feats}
 

@@ -1,34 +1,56 @@
-// Style functions for dash-leaflet GeoJSON layers: colours are computed in the browser from
-// hideout (one value per feature in feature order, stepped thresholds), so a filter change sends
-// numbers only and the geometry stays in the browser.
-// window.pinganMap records when the cells were last restyled (read by the browser tests and
-// benchmarks/app.py to measure filter-change latency): {version, first, last, calls}.
-window.pinganMap = {version: 0, first: 0, last: 0, calls: 0, hideout: null, hl: null};
-window.pingan = Object.assign({}, window.pingan, {
-    cellStyle: function (feature, context) {
-        const h = context.hideout || {};
-        const m = window.pinganMap;
-        const now = performance.now();
-        if (m.hideout !== h) {  // a new hideout arrived: a new restyle pass starts
+// Colouring of the cockpit's H3 cells in the browser. The geometry is fetched once
+// (/pingan/cells.geojson); a filter change sends only a "hideout"-shaped object (one value per
+// feature in feature order, stepped thresholds, colours, highlighted indices) through the
+// ``cell-values`` store, and pingan.recolour() calls setStyle on the existing canvas layers.
+// (dash-leaflet's own GeoJSON hideout prop re-creates every feature on change: too slow for
+// 20,000+ cells.)
+// window.pinganMap also records when cells were last restyled, for the browser tests and
+// benchmarks/app.py: version (restyles with real values), calls (cells styled since), first/last.
+window.pinganMap = {version: 0, first: 0, last: 0, calls: 0, hideout: null, hl: new Set(), layers: []};
+
+function pinganCellStyle(i) {
+    const m = window.pinganMap;
+    const h = m.hideout || {};
+    m.calls += 1;
+    m.last = performance.now();
+    const v = (h.v || [])[i];
+    if (v === null || v === undefined) {
+        return {weight: 0, fillOpacity: 0.0, opacity: 0.0};
+    }
+    const steps = h.steps || [0, 25, 50, 75];
+    const colors = h.colors || ["#2c7bb6", "#fecc5c", "#fd8d3c", "#d7191c"];
+    let k = 0;
+    for (let j = 0; j < steps.length; j++) { if (v >= steps[j]) { k = j; } }
+    const hl = m.hl.has(i);
+    return {fillColor: colors[k], color: hl ? "#000" : colors[k], weight: hl ? 1.2 : 0.2,
+            opacity: 1.0, fillOpacity: hl ? 0.85 : 0.65};
+}
+
+window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    pingan: {
+        recolour: function (h) {
+            if (!h) { return window.dash_clientside.no_update; }
+            const m = window.pinganMap;
             m.hideout = h;
             m.hl = new Set(h.hl || []);
             m.version += 1;
-            m.first = now;
             m.calls = 0;
+            m.first = performance.now();
+            const layers = m.layers;
+            for (let i = 0; i < layers.length; i++) {
+                if (layers[i]) { layers[i].setStyle(pinganCellStyle(i)); }
+            }
+            return m.version;
         }
-        m.last = now;
-        m.calls += 1;
-        const v = (h.v || [])[feature.properties.i];
-        if (v === null || v === undefined) {
-            return {weight: 0, fillOpacity: 0.0, opacity: 0.0};
-        }
-        const steps = h.steps || [0, 25, 50, 75];
-        const colors = h.colors || ["#2c7bb6", "#fecc5c", "#fd8d3c", "#d7191c"];
-        let k = 0;
-        for (let j = 0; j < steps.length; j++) { if (v >= steps[j]) { k = j; } }
-        const hl = m.hl.has(feature.properties.i);
-        return {fillColor: colors[k], color: hl ? "#000" : colors[k], weight: hl ? 1.2 : 0.2,
-                opacity: 1.0, fillOpacity: hl ? 0.85 : 0.65};
+    }
+});
+
+window.pingan = Object.assign({}, window.pingan, {
+    cellStyle: function (feature, context) {
+        return pinganCellStyle(feature.properties.i);
+    },
+    cellEach: function (feature, layer, context) {
+        window.pinganMap.layers[feature.properties.i] = layer;
     },
     areaStyle: function (feature, context) {
         return {color: "#333", weight: 1.5, fill: true, fillOpacity: 0.0, dashArray: "4"};

@@ -8,7 +8,7 @@ from typing import Any
 import dash
 import dash_leaflet as dl
 import numpy as np
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from dashboards import maplayers, queries, state
 from dashboards.i18n import lang_of, t
@@ -19,16 +19,10 @@ _CACHE: dict[str, Any] = {}
 
 
 def _cells() -> np.ndarray:
-    cs = state.data().table("cell_scores")
-    if cs.empty:
-        return np.zeros(0, dtype=np.int64)
-    return np.sort(cs["h3_9"].astype("int64").unique())
+    return state.data().cells()
 
 
-def _cells_geojson() -> dict:
-    if "cells" not in _CACHE:
-        _CACHE["cells"] = maplayers.cells_geojson(_cells())
-    return _CACHE["cells"]
+CELLS_URL = maplayers.CELLS_URL
 
 
 ROAD_TABLES = ("roads", "road_network", "feed_road_network")
@@ -56,9 +50,12 @@ def _map(lang: str) -> Any:
         else [[28.0, 111.5], [29.5, 113.0]]
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     overlays = [
-        dl.Overlay(dl.GeoJSON(id="cells", data=_cells_geojson(),
+        # hideout stays constant: dash-leaflet rebuilds every feature when hideout changes, so
+        # colours arrive in the ``cell-values`` store and pingan.recolour() restyles the layers.
+        dl.Overlay(dl.GeoJSON(id="cells", url=f"{CELLS_URL}?v={len(_cells())}",
                               style={"variable": "pingan.cellStyle"},
-                              hideout=maplayers.hideout([])), name=t("cells_layer", lang), checked=True),
+                              onEachFeature={"variable": "pingan.cellEach"}),
+                   name=t("cells_layer", lang), checked=True),
         dl.Overlay(dl.GeoJSON(id="counties", data=maplayers.areas_geojson(areas, "county"),
                               style={"variable": "pingan.areaStyle"}), name=t("boundaries", lang), checked=True),
         dl.Overlay(dl.GeoJSON(id="townships", data=maplayers.areas_geojson(areas, "township"),
@@ -88,6 +85,8 @@ def layout(lang: str | None = None, **_: Any) -> Any:
     return html.Div([
         dcc.Store(id="sel-area", data={"level": "city", "code": None}),
         dcc.Store(id="lang", data=lang),
+        dcc.Store(id="cell-values"),
+        dcc.Store(id="cell-restyled"),
         html.Div([
             html.Div([html.Label(t("theme", lang)),
                       dcc.Dropdown(id="theme", options=theme_opts, value=theme_opts[0]["value"],
@@ -103,18 +102,33 @@ def layout(lang: str | None = None, **_: Any) -> Any:
     ])
 
 
-@callback(Output("cells", "hideout"), Input("theme", "value"), Input("period", "value"),
-          Input("sel-area", "data"))
-def recolour(theme: str, period: str, area: dict) -> dict:
-    """Only numbers travel: one value per cell in the order the geometry was sent."""
+def cell_hideout(theme: str, period: str, area: dict | None) -> dict:
+    """Values (one per cell, in geometry order), stepped scale and highlighted cells of ``area``."""
     d = state.data()
-    s = queries.scores_for(d.table("cell_scores"), theme, period)
-    vals = maplayers.cell_values(_cells(), s)
+    if _CACHE.get("values_for") is not d:
+        _CACHE["values"], _CACHE["values_for"] = {}, d
+    cache = _CACHE["values"]
+    if (theme, period) not in cache:
+        if len(cache) > 64:
+            cache.clear()
+        cache[(theme, period)] = maplayers.cell_values(_cells(), queries.scores_for(d.table("cell_scores"), theme, period))
     hl: list[int] = []
     if area and area.get("level") not in (None, "city"):
         inside = queries.scores_for(d.table("cell_scores"), theme, period, area)["h3_9"].to_numpy()
-        hl = np.nonzero(np.isin(_cells(), inside))[0].tolist()[:5000]
-    return maplayers.hideout(vals, highlight=hl)
+        hl = np.nonzero(np.isin(_cells(), inside))[0].tolist()
+    return maplayers.hideout(cache[(theme, period)], highlight=hl)
+
+
+@callback(Output("cell-values", "data"), Input("theme", "value"), Input("period", "value"),
+          Input("sel-area", "data"))
+def recolour(theme: str, period: str, area: dict) -> dict:
+    """Only numbers travel: one value per cell in the order the geometry was sent."""
+    return cell_hideout(theme, period, area)
+
+
+clientside_callback(
+    ClientsideFunction(namespace="pingan", function_name="recolour"),
+    Output("cell-restyled", "data"), Input("cell-values", "data"))
 
 
 @callback(Output("cockpit-map", "viewport"), Input("sel-area", "data"), prevent_initial_call=True)

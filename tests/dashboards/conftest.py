@@ -271,7 +271,8 @@ def camera_tables(towns: gpd.GeoDataFrame, seed: int = 0) -> dict[str, pd.DataFr
 
     w = camera_world(towns, seed)
     out = run_camera_analytics(w["cameras"], w["detections"], w["flow"], w["audits"],
-                               config=CameraAnalyticsConfig(site_budget=4, problems_min_passes=50))
+                               config=CameraAnalyticsConfig(site_budget=4, problems_min_passes=50,
+                                                                  site_solver="scipy", threads=1))
     return {k: for_store(v) for k, v in out.items() if v is not None and not v.empty}
 
 

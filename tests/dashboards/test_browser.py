@@ -61,7 +61,7 @@ def text_of(browser: Any, css: str) -> str:
 
 
 def map_state(browser: Any) -> dict[str, Any]:
-    return browser.execute_script("return Object.assign({}, window.pinganMap, {hideout: null, hl: null});")
+    return browser.execute_script("return Object.assign({}, window.pinganMap, {hideout: null, hl: null, layers: null});")
 
 
 def stable_red(browser: Any) -> int:
@@ -77,7 +77,7 @@ def stable_red(browser: Any) -> int:
 def open_cockpit(browser: Any, app_url: str, query: str = "") -> None:
     browser.get(f"{app_url}/{query}")
     wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".leaflet-overlay-pane canvas"), what="map canvas")
-    wait_for(lambda: map_state(browser)["version"] >= 2 and browser.execute_script(RED_PIXELS_JS) > 0,
+    wait_for(lambda: map_state(browser)["version"] >= 1 and browser.execute_script(RED_PIXELS_JS) > 0,
              what="cells coloured from hideout")
 
 
@@ -94,7 +94,11 @@ def test_cockpit_draws_the_map_and_recolours_on_filter(browser: Any, app_url: st
     open_cockpit(browser, app_url)
     n_cells = view_tables["cell_scores"]["h3_9"].nunique()
     st = map_state(browser)
-    assert st["calls"] >= n_cells  # the style function ran once per cell with real values
+    assert st["calls"] >= n_cells  # every cell was styled from real values
+    # the geometry came once, from its own URL, not inside Dash's layout
+    geo = [e for e in browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+           if "cells.geojson" in e]
+    assert len(geo) == 1
     # boundaries are drawn too (county GeoJSON on the same canvas renderer: no tile layer at all)
     assert not browser.find_elements(By.CSS_SELECTOR, ".leaflet-tile-pane img")
     red_before = stable_red(browser)
@@ -116,6 +120,7 @@ def test_drill_down_changes_side_panel(browser: Any, app_url: str, artifacts: Pa
     open_cockpit(browser, app_url)
     wait_for(lambda: browser.find_elements(By.ID, "ranking-county"), what="county ranking")
     assert text_of(browser, "#side-title") == "全市"
+    v0 = map_state(browser)["version"]
     first = browser.find_element(By.CSS_SELECTOR, "#ranking-county button")
     county = first.text
     first.click()
@@ -123,7 +128,7 @@ def test_drill_down_changes_side_panel(browser: Any, app_url: str, artifacts: Pa
     wait_for(lambda: browser.find_elements(By.ID, "ranking-township"), what="township ranking")
     assert "乡镇（街道）排名" in text_of(browser, "#side-panel")
     # highlight pass: the drilled county's cells are re-styled with a new hideout
-    wait_for(lambda: map_state(browser)["version"] >= 3, what="highlight restyle")
+    wait_for(lambda: map_state(browser)["version"] > v0, what="highlight restyle")
     browser.save_screenshot(str(artifacts / "cockpit_drill_county.png"))
     town = browser.find_element(By.CSS_SELECTOR, "#ranking-township button")
     name = town.text
