@@ -58,7 +58,10 @@ def run(scale: float, days: int, city: Path | None = None) -> None:
             )
             sec = time.perf_counter() - t
             cpu1 = psutil.Process().cpu_times()
-            cpu = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
+            cpu = sum(
+                getattr(cpu1, k) - getattr(cpu0, k)  # worker processes are joined: counted
+                for k in ("user", "system", "children_user", "children_system")
+            )
             stop.set()
             th.join()
             print(
