@@ -46,7 +46,8 @@ def register(app: typer.Typer) -> None:
         run("7 forecast 预测", lambda: pl.stage_forecast(s, echo))
         run("8 score 风险模型评分", lambda: pl.stage_score(s, echo))
         run("9 publish 发布视图", lambda: pl.stage_publish(s, echo))
-        run("10 report 风险指数报告", lambda: pl.stage_report(s, echo))
+        run("10 validate 模型验证", lambda: pl.stage_validate(s, echo))
+        run("11 report 风险指数报告", lambda: pl.stage_report(s, echo))
         console.print("demo stages: " + ", ".join(f"{k.split()[1]} {v:.0f}s" for k, v in timings.items())
                       + f"; total {time.perf_counter() - t0:.0f} s")
         if serve:
