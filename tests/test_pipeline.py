@@ -21,7 +21,7 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple:
     lines: list[str] = []
     figures = {}
     for name in ("synth", "ingest", "areas", "fuse", "hotspots", "features", "forecast", "score", "publish",
-                 "report"):
+                 "validate", "report"):
         figures[name] = getattr(pl, f"stage_{name}")(s, lines.append)
     return s, figures, lines
 
@@ -32,7 +32,7 @@ def test_every_stage_ran(demo_run: tuple) -> None:
 
     st = open_store(s.store_url)
     for t in ("events", "areas", "grids", "features", "forecasts", "rule_scores", "cell_scores", "area_scores",
-              "warnings", "themes", "camera_indicators", "hotspots_h3", "quality"):
+              "warnings", "themes", "camera_indicators", "hotspots_h3", "quality", "model_validation"):
         assert st.exists(t), t
     assert figures["areas"]["county"] == 6  # Yiyang's six county-level divisions
 
