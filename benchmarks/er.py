@@ -66,42 +66,77 @@ def splink_documented(dfs: list[pd.DataFrame], link_type: str) -> pd.Series:
     con = duckdb.connect()
     db_api = DuckDBAPI(connection=con)
     if link_type == "dedupe_only":
-        blocking = [block_on("soc_sec_id"), block_on("given_name"), block_on("surname"),
-                    block_on("date_of_birth"), block_on("postcode")]
-        comps = [cl.NameComparison("given_name"), cl.NameComparison("surname"),
-                 cl.DateOfBirthComparison("date_of_birth", input_is_string=True, datetime_format="%Y%m%d"),
-                 cl.DamerauLevenshteinAtThresholds("soc_sec_id", [2]),
-                 cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
-                 cl.ExactMatch("postcode").configure(term_frequency_adjustments=True)]
-        det = [block_on("soc_sec_id"), block_on("given_name", "surname", "date_of_birth"),
-               "l.given_name = r.surname and l.surname = r.given_name and l.date_of_birth = r.date_of_birth"]
+        blocking = [
+            block_on("soc_sec_id"),
+            block_on("given_name"),
+            block_on("surname"),
+            block_on("date_of_birth"),
+            block_on("postcode"),
+        ]
+        comps = [
+            cl.NameComparison("given_name"),
+            cl.NameComparison("surname"),
+            cl.DateOfBirthComparison(
+                "date_of_birth", input_is_string=True, datetime_format="%Y%m%d"
+            ),
+            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [2]),
+            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+            cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
+        ]
+        det = [
+            block_on("soc_sec_id"),
+            block_on("given_name", "surname", "date_of_birth"),
+            "l.given_name = r.surname and l.surname = r.given_name and l.date_of_birth = r.date_of_birth",
+        ]
         recall = 0.9
     else:
-        blocking = [block_on("given_name", "surname"), "l.given_name = r.surname and l.surname = r.given_name",
-                    block_on("date_of_birth"), block_on("soc_sec_id"), block_on("state", "address_1"),
-                    block_on("street_number", "address_1"), block_on("postcode")]
-        comps = [cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
-                 cl.NameComparison("surname").configure(term_frequency_adjustments=True),
-                 cl.DateOfBirthComparison("date_of_birth", input_is_string=True, datetime_format="%Y%m%d",
-                                          invalid_dates_as_null=True),
-                 cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
-                 cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
-                 cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(term_frequency_adjustments=True)]
+        blocking = [
+            block_on("given_name", "surname"),
+            "l.given_name = r.surname and l.surname = r.given_name",
+            block_on("date_of_birth"),
+            block_on("soc_sec_id"),
+            block_on("state", "address_1"),
+            block_on("street_number", "address_1"),
+            block_on("postcode"),
+        ]
+        comps = [
+            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison(
+                "date_of_birth",
+                input_is_string=True,
+                datetime_format="%Y%m%d",
+                invalid_dates_as_null=True,
+            ),
+            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
+            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+            cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(
+                term_frequency_adjustments=True
+            ),
+        ]
         det = [block_on("soc_sec_id"), block_on("given_name", "surname", "date_of_birth")]
         recall = 0.8
-    settings = SettingsCreator(unique_id_column_name="rec_id", link_type=link_type,
-                               blocking_rules_to_generate_predictions=blocking, comparisons=comps,
-                               retain_intermediate_calculation_columns=True)
+    settings = SettingsCreator(
+        unique_id_column_name="rec_id",
+        link_type=link_type,
+        blocking_rules_to_generate_predictions=blocking,
+        comparisons=comps,
+        retain_intermediate_calculation_columns=True,
+    )
     sdfs = [db_api.register(d) for d in dfs]
     linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings)
     linker.training.estimate_probability_two_random_records_match(det, recall=recall)
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=2)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"),
-                                                                       estimate_without_term_frequencies=True)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"),
-                                                                       estimate_without_term_frequencies=True)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("date_of_birth"), estimate_without_term_frequencies=True
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("postcode"), estimate_without_term_frequencies=True
+    )
     pred = linker.inference.predict(threshold_match_probability=0.2)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, threshold_match_probability=0.99)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        pred, threshold_match_probability=0.99
+    )
     c = clusters.as_pandas_dataframe()[["rec_id", "cluster_id"]]
     return c.set_index("rec_id")["cluster_id"].astype(str)
 
@@ -111,16 +146,22 @@ def run_febrl() -> list[dict]:
 
     f3, a, b = _febrl_frames()
     rows = []
-    for name, dfs, lt in (("FEBRL3 dedupe", [_prep(f3)], "dedupe_only"),
-                          ("FEBRL4 link", [_prep(a), _prep(b)], "link_only")):
+    for name, dfs, lt in (
+        ("FEBRL3 dedupe", [_prep(f3)], "dedupe_only"),
+        ("FEBRL4 link", [_prep(a), _prep(b)], "link_only"),
+    ):
         allrec = pd.concat(dfs, ignore_index=True)
         truth = allrec.set_index("rec_id")["cluster"]
-        for system, fn in (("splink (documented)", lambda d=dfs, t=lt: splink_documented(d, t)),
-                           ("pingan", lambda d=dfs, t=lt: resolve_febrl(d, t))):
+        for system, fn in (
+            ("splink (documented)", lambda d=dfs, t=lt: splink_documented(d, t)),
+            ("pingan", lambda d=dfs, t=lt: resolve_febrl(d, t)),
+        ):
             t0 = time.perf_counter()
             cl = fn()
             secs = time.perf_counter() - t0
-            sc = pair_scores(cl.reindex(truth.index).fillna(pd.Series(truth.index, index=truth.index)), truth)
+            sc = pair_scores(
+                cl.reindex(truth.index).fillna(pd.Series(truth.index, index=truth.index)), truth
+            )
             rows.append({"dataset": name, "system": system, "seconds": round(secs, 2), **sc})
             print(rows[-1], flush=True)
     return rows
@@ -137,13 +178,25 @@ def city_person_records(city: Path, store: Path | None) -> pd.DataFrame:
 
         store = store or Path(tempfile.mkdtemp(prefix="er_store_"))
         t0 = time.perf_counter()
-        ingest_folder(city, store, secret="benchmark-secret", city="430900", feeds=list(discover(city)))
+        ingest_folder(
+            city, store, secret="benchmark-secret", city="430900", feeds=list(discover(city))
+        )
         print(f"ingest: {time.perf_counter() - t0:.1f} s → {store}", flush=True)
-    recs = person_records(open_store(store, zone="analytic"), open_store(store, zone="raw"), roles=False)
+    recs = person_records(
+        open_store(store, zone="analytic"), open_store(store, zone="raw"), roles=False
+    )
     truth = pd.read_parquet(city / "_truth" / "records.parquet")
     truth = truth[truth["entity_type"] == "person"]
-    truth = pd.DataFrame({"record_id": truth["feed"] + ":" + truth["file"] + ":" + truth["row_number"].astype(str),
-                          "true_id": truth["entity_id"]})
+    truth = pd.DataFrame(
+        {
+            "record_id": truth["feed"]
+            + ":"
+            + truth["file"]
+            + ":"
+            + truth["row_number"].astype(str),
+            "true_id": truth["entity_id"],
+        }
+    )
     return recs.merge(truth, on="record_id", how="inner")
 
 
@@ -164,8 +217,14 @@ def run_city(city: Path, store: Path | None, vanilla: bool = True) -> list[dict]
         res = fn(recs.drop(columns=["true_id"]))
         secs = time.perf_counter() - t0
         cl = res.set_index("record_id")["entity_id"].reindex(truth.index)
-        rows.append({"dataset": f"city persons ({len(recs):,})", "system": system, "seconds": round(secs, 2),
-                     **pair_scores(cl.astype(str), truth)})
+        rows.append(
+            {
+                "dataset": f"city persons ({len(recs):,})",
+                "system": system,
+                "seconds": round(secs, 2),
+                **pair_scores(cl.astype(str), truth),
+            }
+        )
         print(rows[-1], flush=True)
     rows.append(run_city_units(city, store))
     print(rows[-1], flush=True)
@@ -180,23 +239,42 @@ def run_city_units(city: Path, store: Path) -> dict:
     recs = unit_records(open_store(store, zone="analytic"))
     truth = pd.read_parquet(city / "_truth" / "records.parquet")
     truth = truth[truth["entity_type"] == "unit"]
-    truth = pd.DataFrame({"record_id": truth["feed"] + ":" + truth["file"] + ":" + truth["row_number"].astype(str),
-                          "true_id": truth["entity_id"]})
+    truth = pd.DataFrame(
+        {
+            "record_id": truth["feed"]
+            + ":"
+            + truth["file"]
+            + ":"
+            + truth["row_number"].astype(str),
+            "true_id": truth["entity_id"],
+        }
+    )
     recs = recs.merge(truth, on="record_id", how="inner")
     t0 = time.perf_counter()
     res = resolve_units(recs.drop(columns=["true_id"])).assignments
     secs = time.perf_counter() - t0
     cl = res.set_index("record_id")["entity_id"].reindex(recs["record_id"])
-    return {"dataset": f"city units ({len(recs):,})", "system": "pingan", "seconds": round(secs, 2),
-            **pair_scores(pd.Series(cl.to_numpy()), recs["true_id"].reset_index(drop=True))}
+    return {
+        "dataset": f"city units ({len(recs):,})",
+        "system": "pingan",
+        "seconds": round(secs, 2),
+        **pair_scores(pd.Series(cl.to_numpy()), recs["true_id"].reset_index(drop=True)),
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("what", nargs="?", default="febrl", choices=["febrl", "city", "all"])
     ap.add_argument("--city", type=Path, default=None, help="synth output directory (with _truth/)")
-    ap.add_argument("--store", type=Path, default=None, help="store folder holding the ingested city (else ingested now)")
-    ap.add_argument("--no-vanilla", action="store_true", help="skip the vanilla Splink peer on the city")
+    ap.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help="store folder holding the ingested city (else ingested now)",
+    )
+    ap.add_argument(
+        "--no-vanilla", action="store_true", help="skip the vanilla Splink peer on the city"
+    )
     args = ap.parse_args()
     rows = []
     if args.what in ("febrl", "all"):

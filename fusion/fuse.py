@@ -72,18 +72,34 @@ def _previous_of(analytic: Any, entity_type: str) -> pd.Series | None:
 
 def _split_record_id(rid: pd.Series) -> pd.DataFrame:
     parts = rid.str.split(":", n=2, expand=True)
-    return pd.DataFrame({"feed": parts[0], "source_file": parts[1], "source_row": pd.to_numeric(parts[2]).astype("int64")})
+    return pd.DataFrame(
+        {
+            "feed": parts[0],
+            "source_file": parts[1],
+            "source_row": pd.to_numeric(parts[2]).astype("int64"),
+        }
+    )
 
 
 def _loaded_at(analytic: Any) -> dict[str, Any]:
     log = _read(analytic, "ingest_log", ["file", "loaded_at"])
     if log is None or log.empty:
         return {}
-    return log.sort_values("loaded_at").drop_duplicates("file", keep="last").set_index("file")["loaded_at"].to_dict()
+    return (
+        log.sort_values("loaded_at")
+        .drop_duplicates("file", keep="last")
+        .set_index("file")["loaded_at"]
+        .to_dict()
+    )
 
 
-def fuse_store(target: str | Path, *, secret: str, golden_config: str | Path | None = None,
-               echo: Callable[[str], None] | None = None) -> FuseReport:
+def fuse_store(
+    target: str | Path,
+    *,
+    secret: str,
+    golden_config: str | Path | None = None,
+    echo: Callable[[str], None] | None = None,
+) -> FuseReport:
     """Fuse everything ingested into the store at ``target`` (folder or PostGIS URL)."""
     from geo.store import open_store
 
@@ -110,8 +126,10 @@ def fuse_store(target: str | Path, *, secret: str, golden_config: str | Path | N
     rep.counts["person records 人员记录"] = len(recs)
     rep.counts["persons 人员实体"] = golden_p["entity_id"].nunique()
     rep.seconds["persons"] = time.perf_counter() - t0
-    say(f"人员 persons: {len(recs):,} records → {rep.counts['persons 人员实体']:,} entities "
-        f"({rep.seconds['persons']:.1f} s)")
+    say(
+        f"人员 persons: {len(recs):,} records → {rep.counts['persons 人员实体']:,} entities "
+        f"({rep.seconds['persons']:.1f} s)"
+    )
 
     # ---- units, vehicles, houses ------------------------------------------------------------
     t0 = time.perf_counter()
@@ -119,8 +137,11 @@ def fuse_store(target: str | Path, *, secret: str, golden_config: str | Path | N
     ures = resolve_units(urecs, previous=_previous(analytic, UNIT_MAP)) if len(urecs) else None
     golden_u = pd.DataFrame(columns=["entity_id"])
     if ures is not None:
-        uf = ures.features.assign(entity_id=ures.assignments["entity_id"].to_numpy(),
-                                  loaded_at=urecs["source_file"].map(loaded).to_numpy(), uscc=ures.features["uscc18"])
+        uf = ures.features.assign(
+            entity_id=ures.assignments["entity_id"].to_numpy(),
+            loaded_at=urecs["source_file"].map(loaded).to_numpy(),
+            uscc=ures.features["uscc18"],
+        )
         golden_u = golden_records(uf, cfg.unit)
         rep.counts["units 单位实体"] = golden_u["entity_id"].nunique()
 
@@ -128,23 +149,53 @@ def fuse_store(target: str | Path, *, secret: str, golden_config: str | Path | N
     vreg_raw = _read(raw, "feed_vehicle_registry")
     vreg = _read(analytic, "feed_vehicle_registry")
     if vreg is not None and vreg_raw is not None and len(vreg):
-        v = vreg.merge(vreg_raw[["period", "row_hash", "plate"]].rename(columns={"plate": "plate_raw"}),
-                       on=["period", "row_hash"], how="left")
-        vrec = pd.DataFrame({"record_id": "vehicle_registry:" + v["source_file"].astype(str) + ":"
-                             + v["source_row"].astype(str), "feed": "vehicle_registry", "plate": v["plate_raw"]})
-        vehicles = resolve_vehicles(vrec, _previous_of(analytic, "vehicle")).assign(label=v["plate"].to_numpy())  # label = plate token
-        owner_rid = "vehicle_registry#owner:" + v["source_file"].astype(str) + ":" + v["source_row"].astype(str)
+        v = vreg.merge(
+            vreg_raw[["period", "row_hash", "plate"]].rename(columns={"plate": "plate_raw"}),
+            on=["period", "row_hash"],
+            how="left",
+        )
+        vrec = pd.DataFrame(
+            {
+                "record_id": "vehicle_registry:"
+                + v["source_file"].astype(str)
+                + ":"
+                + v["source_row"].astype(str),
+                "feed": "vehicle_registry",
+                "plate": v["plate_raw"],
+            }
+        )
+        vehicles = resolve_vehicles(vrec, _previous_of(analytic, "vehicle")).assign(
+            label=v["plate"].to_numpy()
+        )  # label = plate token
+        owner_rid = (
+            "vehicle_registry#owner:"
+            + v["source_file"].astype(str)
+            + ":"
+            + v["source_row"].astype(str)
+        )
         pid = pmap.set_index("record_id")["entity_id"]
-        ownership = pd.DataFrame({"person_id": pid.reindex(owner_rid).to_numpy(),
-                                  "vehicle_id": vehicles["entity_id"].to_numpy()}).dropna()
+        ownership = pd.DataFrame(
+            {
+                "person_id": pid.reindex(owner_rid).to_numpy(),
+                "vehicle_id": vehicles["entity_id"].to_numpy(),
+            }
+        ).dropna()
         rep.counts["vehicles 车辆实体"] = vehicles["entity_id"].nunique()
 
     houses = None
     rh = _read(analytic, "feed_rental_housing")
     if rh is not None and len(rh):
-        hrec = pd.DataFrame({"record_id": "rental_housing:" + rh["source_file"].astype(str) + ":"
-                             + rh["source_row"].astype(str), "feed": "rental_housing",
-                             "address_id": rh.get("address_id"), "room": rh.get("room")})
+        hrec = pd.DataFrame(
+            {
+                "record_id": "rental_housing:"
+                + rh["source_file"].astype(str)
+                + ":"
+                + rh["source_row"].astype(str),
+                "feed": "rental_housing",
+                "address_id": rh.get("address_id"),
+                "room": rh.get("room"),
+            }
+        )
         houses = resolve_houses(hrec, _previous_of(analytic, "house"))
         rep.counts["houses 房屋实体"] = houses["entity_id"].nunique()
     rep.seconds["units_vehicles_houses"] = time.perf_counter() - t0
@@ -156,8 +207,11 @@ def fuse_store(target: str | Path, *, secret: str, golden_config: str | Path | N
     events = _read(analytic, "events")
     involvement = _involvement(analytic, secret, feat, vehicles)
     cameras = _cameras(analytic, grids)
-    person_nodes = golden_p[["entity_id", "address_id", "sex", "birth_year", "n_records", "feeds"]].copy() \
-        if "address_id" in golden_p.columns else golden_p
+    person_nodes = (
+        golden_p[["entity_id", "address_id", "sex", "birth_year", "n_records", "feeds"]].copy()
+        if "address_id" in golden_p.columns
+        else golden_p
+    )
     nodes, edges = build_graph(
         persons=person_nodes,
         houses=houses.dropna(subset=["entity_id"]) if houses is not None else None,
@@ -165,9 +219,11 @@ def fuse_store(target: str | Path, *, secret: str, golden_config: str | Path | N
         vehicles=vehicles.dropna(subset=["entity_id"]) if vehicles is not None else None,
         ownership=ownership,
         events=events.drop(columns=["geometry"], errors="ignore") if events is not None else None,
-        involvement=involvement, cameras=cameras,
+        involvement=involvement,
+        cameras=cameras,
         gazetteer=gaz.drop(columns=["geometry"], errors="ignore") if gaz is not None else None,
-        grids=grids.drop(columns=["geometry"], errors="ignore") if grids is not None else None)
+        grids=grids.drop(columns=["geometry"], errors="ignore") if grids is not None else None,
+    )
     rep.counts["graph nodes 节点"] = len(nodes)
     rep.counts["graph edges 边"] = len(edges)
     rep.seconds["graph"] = time.perf_counter() - t0
@@ -181,24 +237,49 @@ def fuse_store(target: str | Path, *, secret: str, golden_config: str | Path | N
     if houses is not None:
         maps.append(houses[["record_id", "feed", "entity_id"]].assign(entity_type="house"))
     allmap = pd.concat(maps, ignore_index=True).dropna(subset=["entity_id"])
-    allmap = pd.concat([allmap.reset_index(drop=True), _split_record_id(allmap["record_id"]).drop(columns="feed")
-                        .reset_index(drop=True)], axis=1)
+    allmap = pd.concat(
+        [
+            allmap.reset_index(drop=True),
+            _split_record_id(allmap["record_id"]).drop(columns="feed").reset_index(drop=True),
+        ],
+        axis=1,
+    )
     with raw.transaction(), analytic.transaction():
-        raw.write(PERSON_MAP, allmap[allmap["entity_type"] == "person"][
-            ["record_id", "feed", "source_file", "source_row", "entity_id"]], mode="replace")
+        raw.write(
+            PERSON_MAP,
+            allmap[allmap["entity_type"] == "person"][
+                ["record_id", "feed", "source_file", "source_row", "entity_id"]
+            ],
+            mode="replace",
+        )
         raw.write("golden_person", _storable(golden_p), mode="replace")
-        analytic.write(RECORD_MAP, allmap[["entity_type", "entity_id", "feed", "source_file", "source_row"]],
-                       mode="replace")
+        analytic.write(
+            RECORD_MAP,
+            allmap[["entity_type", "entity_id", "feed", "source_file", "source_row"]],
+            mode="replace",
+        )
         if ures is not None:
             analytic.write(UNIT_MAP, ures.assignments[["record_id", "entity_id"]], mode="replace")
             analytic.write("unit_entities", _storable(golden_u), mode="replace")
-        analytic.write("person_entities", _storable(publishable(golden_p, cfg.person, secret)), mode="replace")
+        analytic.write(
+            "person_entities", _storable(publishable(golden_p, cfg.person, secret)), mode="replace"
+        )
         if vehicles is not None:
-            analytic.write("vehicle_entities", vehicles.dropna(subset=["entity_id"]).drop_duplicates("entity_id")[
-                ["entity_id", "label"]].rename(columns={"label": "plate_token"}), mode="replace")
+            analytic.write(
+                "vehicle_entities",
+                vehicles.dropna(subset=["entity_id"])
+                .drop_duplicates("entity_id")[["entity_id", "label"]]
+                .rename(columns={"label": "plate_token"}),
+                mode="replace",
+            )
         if houses is not None:
-            analytic.write("house_entities", houses.dropna(subset=["entity_id"]).drop_duplicates("entity_id")[
-                ["entity_id", "address_id", "room"]], mode="replace")
+            analytic.write(
+                "house_entities",
+                houses.dropna(subset=["entity_id"]).drop_duplicates("entity_id")[
+                    ["entity_id", "address_id", "room"]
+                ],
+                mode="replace",
+            )
         analytic.write("entity_nodes", nodes, mode="replace")
         analytic.write("entity_edges", edges, mode="replace")
     return rep
@@ -209,11 +290,15 @@ def _storable(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for c in out.columns:
         if out[c].dtype == object:
-            out[c] = out[c].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+            out[c] = out[c].map(
+                lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+            )
     return out
 
 
-def _involvement(analytic: Any, secret: str, feat: pd.DataFrame, vehicles: pd.DataFrame | None) -> pd.DataFrame:
+def _involvement(
+    analytic: Any, secret: str, feat: pd.DataFrame, vehicles: pd.DataFrame | None
+) -> pd.DataFrame:
     """Event → Person edges from event feeds that carry ID tokens (suspects, parties, victims),
     Event → Vehicle from plate tokens; event ids as :func:`fusion.events.build_events` makes them."""
     from data_contracts.registry import get
@@ -259,6 +344,9 @@ def _cameras(analytic: Any, grids: pd.DataFrame | None) -> pd.DataFrame | None:
         from geo.admin import assign_areas
 
         g = gpd.GeoDataFrame(grids, geometry="geometry", crs="EPSG:4326")
-        cams = cams.assign(grid_id=assign_areas(cams["lon"].to_numpy(float), cams["lat"].to_numpy(float), g,
-                                                "grid_id"))
+        cams = cams.assign(
+            grid_id=assign_areas(
+                cams["lon"].to_numpy(float), cams["lat"].to_numpy(float), g, "grid_id"
+            )
+        )
     return cams

@@ -34,11 +34,20 @@ def resolve_houses(records: pd.DataFrame, previous: pd.Series | None = None) -> 
     """Return record_id, feed, address_id, room, entity_id (None where address or room is missing)."""
     df = records.reset_index(drop=True)
     key = house_key(df["address_id"], df["room"])
-    out = pd.DataFrame({"record_id": df["record_id"], "feed": df["feed"], "address_id": df["address_id"],
-                        "room": normalise_rooms(df["room"]).reset_index(drop=True), "entity_id": None})
+    out = pd.DataFrame(
+        {
+            "record_id": df["record_id"],
+            "feed": df["feed"],
+            "address_id": df["address_id"],
+            "room": normalise_rooms(df["room"]).reset_index(drop=True),
+            "entity_id": None,
+        }
+    )
     ok = key.notna().to_numpy()
     if ok.any():
         prev = previous.reindex(df["record_id"][ok]).dropna() if previous is not None else None
-        ids = stable_ids(pd.Series(key[ok].to_numpy(), index=df["record_id"][ok].to_numpy()), prev, prefix="H")
+        ids = stable_ids(
+            pd.Series(key[ok].to_numpy(), index=df["record_id"][ok].to_numpy()), prev, prefix="H"
+        )
         out.loc[ok, "entity_id"] = ids.to_numpy()
     return out

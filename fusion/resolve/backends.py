@@ -23,12 +23,21 @@ from fusion.resolve.splink_settings import person_settings
 
 def sqlalchemy_url(url: str) -> str:
     """``postgresql://`` → ``postgresql+psycopg://`` (psycopg 3 driver)."""
-    return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+    return (
+        url.replace("postgresql://", "postgresql+psycopg://", 1)
+        if url.startswith("postgresql://")
+        else url
+    )
 
 
-def score_persons_postgres(records: pd.DataFrame, url: str, table: str | None = None, schema: str = "splink",
-                           threshold: float = 0.5, probability_two_random_records_match: float = 1e-4
-                           ) -> pd.DataFrame:
+def score_persons_postgres(
+    records: pd.DataFrame,
+    url: str,
+    table: str | None = None,
+    schema: str = "splink",
+    threshold: float = 0.5,
+    probability_two_random_records_match: float = 1e-4,
+) -> pd.DataFrame:
     """Score candidate pairs of person records inside PostgreSQL (same comparisons as DuckDB).
 
     Needs ``CREATE EXTENSION fuzzystrmatch`` (done here when allowed). The features go to a
@@ -51,9 +60,13 @@ def score_persons_postgres(records: pd.DataFrame, url: str, table: str | None = 
     table = table or f"er_person_features_{uuid.uuid4().hex[:8]}"
     f.to_sql(table, eng, schema=schema, if_exists="replace", index=False)
     try:
-        linker = Linker(PostgresAPI(engine=eng, schema=schema).register(table),
-                        person_settings("postgres", probability_two_random_records_match))
-        out: Any = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
+        linker = Linker(
+            PostgresAPI(engine=eng, schema=schema).register(table),
+            person_settings("postgres", probability_two_random_records_match),
+        )
+        out: Any = linker.inference.predict(
+            threshold_match_probability=threshold
+        ).as_pandas_dataframe()
     finally:
         with eng.begin() as c:
             c.exec_driver_sql(f'DROP TABLE IF EXISTS "{schema}"."{table}"')

@@ -27,26 +27,100 @@ from pypinyin import Style, lazy_pinyin
 # 姓氏读音 — polyphonic surnames read as surnames (pypinyin reads the common-word sound).
 SURNAME_READINGS: dict[str, str] = {
     # compound surnames first (matched before single characters)
-    "欧阳": "ou yang", "司马": "si ma", "上官": "shang guan", "诸葛": "zhu ge", "东方": "dong fang",
-    "皇甫": "huang fu", "尉迟": "yu chi", "长孙": "zhang sun", "万俟": "mo qi", "单于": "chan yu",
-    "令狐": "ling hu", "慕容": "mu rong", "夏侯": "xia hou", "公孙": "gong sun", "澹台": "tan tai",
+    "欧阳": "ou yang",
+    "司马": "si ma",
+    "上官": "shang guan",
+    "诸葛": "zhu ge",
+    "东方": "dong fang",
+    "皇甫": "huang fu",
+    "尉迟": "yu chi",
+    "长孙": "zhang sun",
+    "万俟": "mo qi",
+    "单于": "chan yu",
+    "令狐": "ling hu",
+    "慕容": "mu rong",
+    "夏侯": "xia hou",
+    "公孙": "gong sun",
+    "澹台": "tan tai",
     # single-character surnames
-    "单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "区": "ou", "查": "zha", "朴": "piao",
-    "盖": "ge", "尉": "yu", "乐": "yue", "缪": "miao", "繁": "po", "员": "yun", "覃": "qin",
-    "召": "shao", "种": "chong", "秘": "bi", "冼": "xian", "莘": "shen", "华": "hua", "任": "ren",
-    "沈": "shen", "折": "she", "翟": "zhai", "句": "gou", "阚": "kan", "能": "nai", "朝": "chao",
-    "车": "che", "过": "guo", "隗": "wei", "黑": "he", "厍": "she", "宓": "mi", "重": "chong",
-    "郇": "xun", "逄": "pang", "相": "xiang", "柏": "bai", "薄": "bo", "贲": "ben", "蕃": "pi",
-    "祭": "zhai", "藏": "zang", "长": "chang", "参": "can", "俞": "yu", "纪": "ji", "褚": "chu",
-    "乜": "nie", "塔": "ta", "牟": "mou", "尹": "yin", "应": "ying", "弗": "fu", "都": "du",
-    "费": "fei", "哈": "ha", "吕": "lv", "闵": "min", "隋": "sui", "蔺": "lin", "洗": "xian",
+    "单": "shan",
+    "曾": "zeng",
+    "解": "xie",
+    "仇": "qiu",
+    "区": "ou",
+    "查": "zha",
+    "朴": "piao",
+    "盖": "ge",
+    "尉": "yu",
+    "乐": "yue",
+    "缪": "miao",
+    "繁": "po",
+    "员": "yun",
+    "覃": "qin",
+    "召": "shao",
+    "种": "chong",
+    "秘": "bi",
+    "冼": "xian",
+    "莘": "shen",
+    "华": "hua",
+    "任": "ren",
+    "沈": "shen",
+    "折": "she",
+    "翟": "zhai",
+    "句": "gou",
+    "阚": "kan",
+    "能": "nai",
+    "朝": "chao",
+    "车": "che",
+    "过": "guo",
+    "隗": "wei",
+    "黑": "he",
+    "厍": "she",
+    "宓": "mi",
+    "重": "chong",
+    "郇": "xun",
+    "逄": "pang",
+    "相": "xiang",
+    "柏": "bai",
+    "薄": "bo",
+    "贲": "ben",
+    "蕃": "pi",
+    "祭": "zhai",
+    "藏": "zang",
+    "长": "chang",
+    "参": "can",
+    "俞": "yu",
+    "纪": "ji",
+    "褚": "chu",
+    "乜": "nie",
+    "塔": "ta",
+    "牟": "mou",
+    "尹": "yin",
+    "应": "ying",
+    "弗": "fu",
+    "都": "du",
+    "费": "fei",
+    "哈": "ha",
+    "吕": "lv",
+    "闵": "min",
+    "隋": "sui",
+    "蔺": "lin",
+    "洗": "xian",
 }
 _COMPOUND = tuple(k for k in SURNAME_READINGS if len(k) == 2)
 
 # Dialect confusions (湘方言/西南官话: n/l, 前后鼻音, 平翘舌, f/h) folded for the fuzzy key.
 _FUZZY_RULES: tuple[tuple[str, str], ...] = (
-    (r"\bzh", "z"), (r"\bch", "c"), (r"\bsh", "s"), (r"\bl(?=[aeiouv])", "n"), (r"\bh(?=u)", "f"),
-    (r"ang\b", "an"), (r"eng\b", "en"), (r"ing\b", "in"), (r"iang\b", "ian"), (r"uang\b", "uan"),
+    (r"\bzh", "z"),
+    (r"\bch", "c"),
+    (r"\bsh", "s"),
+    (r"\bl(?=[aeiouv])", "n"),
+    (r"\bh(?=u)", "f"),
+    (r"ang\b", "an"),
+    (r"eng\b", "en"),
+    (r"ing\b", "in"),
+    (r"iang\b", "ian"),
+    (r"uang\b", "uan"),
 )
 _NON_LETTER = re.compile(r"[^a-z ]")
 
@@ -130,18 +204,21 @@ def levenshtein(a: np.ndarray | pd.Series | list, b: np.ndarray | pd.Series | li
     for i in range(1, wa + 1):
         cur = np.empty_like(prev)
         cur[:, 0] = i
-        ai = A[:, i - 1:i]
+        ai = A[:, i - 1 : i]
         cost = (ai != B).astype(np.int64)  # (n, wb)
         for j in range(1, wb + 1):
-            cur[:, j] = np.minimum(np.minimum(prev[:, j] + 1, cur[:, j - 1] + 1), prev[:, j - 1] + cost[:, j - 1])
+            cur[:, j] = np.minimum(
+                np.minimum(prev[:, j] + 1, cur[:, j - 1] + 1), prev[:, j - 1] + cost[:, j - 1]
+            )
         # rows whose string a is shorter than i keep the previous row
         done = (i > la)[:, None]
         prev = np.where(done, prev, cur)
     return prev[np.arange(n), lb]
 
 
-def jaro_winkler(a: np.ndarray | pd.Series | list, b: np.ndarray | pd.Series | list,
-                 prefix_scale: float = 0.1) -> np.ndarray:
+def jaro_winkler(
+    a: np.ndarray | pd.Series | list, b: np.ndarray | pd.Series | list, prefix_scale: float = 0.1
+) -> np.ndarray:
     """Pairwise Jaro-Winkler similarity on code points (0..1; 0 when either side is empty);
     the prefix boost applies when Jaro > 0.7."""
     A, la = _codepoints(a)
@@ -153,7 +230,14 @@ def jaro_winkler(a: np.ndarray | pd.Series | list, b: np.ndarray | pd.Series | l
     mb = np.zeros((n, wb), dtype=bool)
     for i in range(wa):
         for j in range(wb):
-            c = (i < la) & (j < lb) & (abs(i - j) <= window) & ~ma[:, i] & ~mb[:, j] & (A[:, i] == B[:, j])
+            c = (
+                (i < la)
+                & (j < lb)
+                & (abs(i - j) <= window)
+                & ~ma[:, i]
+                & ~mb[:, j]
+                & (A[:, i] == B[:, j])
+            )
             ma[:, i] |= c
             mb[:, j] |= c
     m = ma.sum(axis=1)
@@ -162,11 +246,24 @@ def jaro_winkler(a: np.ndarray | pd.Series | list, b: np.ndarray | pd.Series | l
     ob = np.take_along_axis(B, np.argsort(~mb, axis=1, kind="stable"), axis=1)
     w = min(wa, wb)
     pos = np.arange(w)[None, :]
-    t = ((oa[:, :w] != ob[:, :w]) & (pos < m[:, None])).sum(axis=1) // 2  # half-transpositions, floored (as jellyfish)
+    t = ((oa[:, :w] != ob[:, :w]) & (pos < m[:, None])).sum(
+        axis=1
+    ) // 2  # half-transpositions, floored (as jellyfish)
     with np.errstate(divide="ignore", invalid="ignore"):
-        jaro = np.where(m > 0, (m / np.maximum(la, 1) + m / np.maximum(lb, 1) + (m - t) / np.maximum(m, 1)) / 3.0, 0.0)
-    same = np.cumprod((A[:, :4][:, :w] == B[:, :4][:, :w]) & (np.arange(min(4, w))[None, :] < np.minimum(la, lb)[:, None]),
-                      axis=1) if w else np.zeros((n, 0))
+        jaro = np.where(
+            m > 0,
+            (m / np.maximum(la, 1) + m / np.maximum(lb, 1) + (m - t) / np.maximum(m, 1)) / 3.0,
+            0.0,
+        )
+    same = (
+        np.cumprod(
+            (A[:, :4][:, :w] == B[:, :4][:, :w])
+            & (np.arange(min(4, w))[None, :] < np.minimum(la, lb)[:, None]),
+            axis=1,
+        )
+        if w
+        else np.zeros((n, 0))
+    )
     pref = same.sum(axis=1) if w else np.zeros(n)
     # Winkler's boost only above the usual 0.7 threshold (as jellyfish / the reference algorithm)
     return np.where(jaro > 0.7, jaro + pref * prefix_scale * (1.0 - jaro), jaro)
@@ -189,13 +286,22 @@ def register_duckdb_functions(con) -> None:
             null = (xs.isna() | ys.isna()).to_numpy()
             res = fn(xs.to_numpy(dtype=object), ys.to_numpy(dtype=object))
             return pa.array(res, type=out_type, mask=null)
+
         return udf
 
-    for name, fn, sql_t, pa_t in (("zh_levenshtein", levenshtein, "INTEGER", pa.int32()),
-                                  ("zh_jaro_winkler", jaro_winkler, "DOUBLE", pa.float64())):
+    for name, fn, sql_t, pa_t in (
+        ("zh_levenshtein", levenshtein, "INTEGER", pa.int32()),
+        ("zh_jaro_winkler", jaro_winkler, "DOUBLE", pa.float64()),
+    ):
         try:
             con.remove_function(name)
         except Exception:  # noqa: BLE001, S110 - not registered yet
             pass
-        con.create_function(name, _wrap(fn, pa_t), [types.VARCHAR, types.VARCHAR],
-                            getattr(types, sql_t), type="arrow", null_handling="special")
+        con.create_function(
+            name,
+            _wrap(fn, pa_t),
+            [types.VARCHAR, types.VARCHAR],
+            getattr(types, sql_t),
+            type="arrow",
+            null_handling="special",
+        )

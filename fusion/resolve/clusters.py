@@ -27,8 +27,13 @@ def components(record_ids: pd.Series, edges: pd.DataFrame) -> pd.Series:
     return pd.Series(labels, index=ids, name="component")
 
 
-def guarded_clusters(records: pd.DataFrame, edges: pd.DataFrame, conflict_col: str | None = None,
-                     mode: str = "distinct", id_col: str = "record_id") -> pd.Series:
+def guarded_clusters(
+    records: pd.DataFrame,
+    edges: pd.DataFrame,
+    conflict_col: str | None = None,
+    mode: str = "distinct",
+    id_col: str = "record_id",
+) -> pd.Series:
     """Cluster records by ``edges`` (``l``, ``r``, ``weight``) with an over-merge guard.
 
     ``conflict_col``: a record attribute that must not disagree inside one entity.
@@ -89,8 +94,9 @@ def guarded_clusters(records: pd.DataFrame, edges: pd.DataFrame, conflict_col: s
     return label
 
 
-def stable_ids(clusters: pd.Series, previous: pd.Series | None = None, prefix: str = "P",
-               width: int = 6) -> pd.Series:
+def stable_ids(
+    clusters: pd.Series, previous: pd.Series | None = None, prefix: str = "P", width: int = 6
+) -> pd.Series:
     """Canonical entity ids (``P000001``...) that never renumber existing entities.
 
     ``clusters``: cluster label per record id (this run). ``previous``: canonical id per record id
@@ -105,7 +111,7 @@ def stable_ids(clusters: pd.Series, previous: pd.Series | None = None, prefix: s
     start = 0
     if previous is not None and len(previous):
         prev = previous.rename("prev")
-        nums = pd.to_numeric(prev.str[len(prefix):], errors="coerce")
+        nums = pd.to_numeric(prev.str[len(prefix) :], errors="coerce")
         start = int(nums.max()) if nums.notna().any() else 0
         ov = pd.concat([cl, prev.reindex(cl.index)], axis=1).dropna()
         if len(ov):

@@ -14,8 +14,12 @@ import pandas as pd
 
 from fusion.resolve.graph import neighbourhood, to_networkx
 
-KINDS = {"person": "person_entities", "house": "house_entities", "unit": "unit_entities",
-         "vehicle": "vehicle_entities"}
+KINDS = {
+    "person": "person_entities",
+    "house": "house_entities",
+    "unit": "unit_entities",
+    "vehicle": "vehicle_entities",
+}
 
 
 class DossierNotFound(LookupError):
@@ -49,7 +53,8 @@ def build_dossier(analytic: Any, kind: str, entity_id: str, depth: int = 2) -> D
     recs = pd.DataFrame(columns=["feed", "source_file", "source_row"])
     if analytic.exists("entity_record_map"):
         recs = analytic.read("entity_record_map", filters={"entity_id": entity_id})[
-            ["feed", "source_file", "source_row"]].sort_values(["feed", "source_file", "source_row"])
+            ["feed", "source_file", "source_row"]
+        ].sort_values(["feed", "source_file", "source_row"])
     related = pd.DataFrame(columns=["relation", "direction", "node_id", "type", "label", "hop"])
     if analytic.exists("entity_nodes") and analytic.exists("entity_edges"):
         nodes = analytic.read("entity_nodes")
@@ -60,14 +65,22 @@ def build_dossier(analytic: Any, kind: str, entity_id: str, depth: int = 2) -> D
             other = nb["dst"].where(nb["src"] == entity_id, nb["src"])
             direction = (nb["src"] == entity_id).map({True: "→", False: "←"})
             lab = nodes.set_index("node_id")
-            related = pd.DataFrame({"relation": nb["type"].to_numpy(), "direction": direction.to_numpy(),
-                                    "node_id": other.to_numpy(),
-                                    "type": lab["type"].reindex(other).to_numpy(),
-                                    "label": lab["label"].reindex(other).to_numpy(), "hop": nb["hop"].to_numpy()})
+            related = pd.DataFrame(
+                {
+                    "relation": nb["type"].to_numpy(),
+                    "direction": direction.to_numpy(),
+                    "node_id": other.to_numpy(),
+                    "type": lab["type"].reindex(other).to_numpy(),
+                    "label": lab["label"].reindex(other).to_numpy(),
+                    "hop": nb["hop"].to_numpy(),
+                }
+            )
             related = related[related["node_id"] != entity_id].drop_duplicates("node_id")
     if kind == "address" and related.empty and recs.empty:
         raise DossierNotFound(f"未找到 no address {entity_id}")
-    return Dossier(kind, entity_id, profile, recs.reset_index(drop=True), related.reset_index(drop=True))
+    return Dossier(
+        kind, entity_id, profile, recs.reset_index(drop=True), related.reset_index(drop=True)
+    )
 
 
 def _blank(v: Any) -> bool:
@@ -79,6 +92,15 @@ def _blank(v: Any) -> bool:
 
 def dossier_json(d: Dossier) -> str:
     """The dossier as JSON text (for the app and exports)."""
-    return json.dumps({"kind": d.kind, "entity_id": d.entity_id, "profile": d.profile,
-                       "records": d.records.to_dict("records"), "related": d.related.to_dict("records")},
-                      ensure_ascii=False, default=str, indent=1)
+    return json.dumps(
+        {
+            "kind": d.kind,
+            "entity_id": d.entity_id,
+            "profile": d.profile,
+            "records": d.records.to_dict("records"),
+            "related": d.related.to_dict("records"),
+        },
+        ensure_ascii=False,
+        default=str,
+        indent=1,
+    )

@@ -27,7 +27,14 @@ def waterfall(scored: pd.DataFrame, settings: dict[str, Any]) -> pd.DataFrame:
     row = scored.iloc[0]
     p = settings["probability_two_random_records_match"]
     prior = math.log2(p / (1 - p))
-    rows = [{"field": "prior 先验", "level": f"p = {p:g}", "bayes_factor": p / (1 - p), "match_weight": prior}]
+    rows = [
+        {
+            "field": "prior 先验",
+            "level": f"p = {p:g}",
+            "bayes_factor": p / (1 - p),
+            "match_weight": prior,
+        }
+    ]
     for comp in settings["comparisons"]:
         name = comp["output_column_name"]
         levels = comp["comparison_levels"]
@@ -44,13 +51,28 @@ def waterfall(scored: pd.DataFrame, settings: dict[str, Any]) -> pd.DataFrame:
     out["cumulative"] = out["match_weight"].cumsum()
     total = out["match_weight"].sum()
     prob = 2**total / (1 + 2**total)
-    return pd.concat([out, pd.DataFrame([{"field": "total 合计", "level": f"probability {prob:.6f}",
-                                          "bayes_factor": 2**total, "match_weight": total,
-                                          "cumulative": total}])], ignore_index=True)
+    return pd.concat(
+        [
+            out,
+            pd.DataFrame(
+                [
+                    {
+                        "field": "total 合计",
+                        "level": f"probability {prob:.6f}",
+                        "bayes_factor": 2**total,
+                        "match_weight": total,
+                        "cumulative": total,
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
 
 
-def explain_person_pair(record_l: dict[str, Any], record_r: dict[str, Any],
-                        settings: dict[str, Any] | None = None) -> pd.DataFrame:
+def explain_person_pair(
+    record_l: dict[str, Any], record_r: dict[str, Any], settings: dict[str, Any] | None = None
+) -> pd.DataFrame:
     """Per-field match weights for two person records (input columns of
     :mod:`fusion.resolve.features`). ``settings``: trained Splink settings dict (default: the
     declared priors of :func:`fusion.resolve.splink_settings.person_settings`)."""

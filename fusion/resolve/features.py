@@ -30,8 +30,17 @@ import pandas as pd
 from fusion.normalise.idcard import normalise_id_numbers
 from fusion.resolve.chinese import fuzzy_pinyin, name_pinyin, pinyin_initials
 
-PERSON_COLUMNS = ("record_id", "feed", "name", "id_number", "birth_date", "sex", "phone", "address_id",
-                  "household_no")
+PERSON_COLUMNS = (
+    "record_id",
+    "feed",
+    "name",
+    "id_number",
+    "birth_date",
+    "sex",
+    "phone",
+    "address_id",
+    "household_no",
+)
 
 
 def person_features(records: pd.DataFrame) -> pd.DataFrame:

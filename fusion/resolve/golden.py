@@ -37,8 +37,12 @@ def load_config(path: str | Path | None = None) -> GoldenConfig:
         return GoldenConfig.model_validate(yaml.safe_load(fh))
 
 
-def golden_records(records: pd.DataFrame, rules: dict[str, AttributeRule], partial: pd.DataFrame | None = None,
-                   entity_col: str = "entity_id") -> pd.DataFrame:
+def golden_records(
+    records: pd.DataFrame,
+    rules: dict[str, AttributeRule],
+    partial: pd.DataFrame | None = None,
+    entity_col: str = "entity_id",
+) -> pd.DataFrame:
     """One row per entity: each attribute from its best-ranked non-null record, with lineage.
 
     ``records``: one row per source record with ``entity_col``, ``record_id``, ``feed``,
@@ -49,32 +53,57 @@ def golden_records(records: pd.DataFrame, rules: dict[str, AttributeRule], parti
     recs = records[records[entity_col].notna()].copy()
     ents = pd.Index(pd.unique(recs[entity_col]), name=entity_col)
     out = pd.DataFrame(index=ents)
-    loaded = pd.to_datetime(recs["loaded_at"], errors="coerce", utc=True) if "loaded_at" in recs.columns \
+    loaded = (
+        pd.to_datetime(recs["loaded_at"], errors="coerce", utc=True)
+        if "loaded_at" in recs.columns
         else pd.Series(pd.NaT, index=recs.index)
+    )
     for attr, rule in rules.items():
         if attr not in recs.columns:
             continue
         rank = recs["feed"].map({f: i for i, f in enumerate(rule.sources)})
-        cand = pd.DataFrame({"e": recs[entity_col], "v": recs[attr], "rank": rank, "rid": recs["record_id"],
-                             "feed": recs["feed"], "t": loaded})
+        cand = pd.DataFrame(
+            {
+                "e": recs[entity_col],
+                "v": recs[attr],
+                "rank": rank,
+                "rid": recs["record_id"],
+                "feed": recs["feed"],
+                "t": loaded,
+            }
+        )
         if partial is not None and attr in partial.columns:
-            cand["rank"] = cand["rank"] + np.where(partial.loc[recs.index, attr].fillna(False).to_numpy(bool),
-                                                   len(rule.sources), 0)
+            cand["rank"] = cand["rank"] + np.where(
+                partial.loc[recs.index, attr].fillna(False).to_numpy(bool), len(rule.sources), 0
+            )
         cand = cand[cand["v"].notna() & cand["rank"].notna()]
-        cand = cand.sort_values(["e", "rank", "t", "rid"], ascending=[True, True, False, True], kind="stable",
-                                na_position="last")
+        cand = cand.sort_values(
+            ["e", "rank", "t", "rid"],
+            ascending=[True, True, False, True],
+            kind="stable",
+            na_position="last",
+        )
         best = cand.drop_duplicates("e").set_index("e")
         out[attr] = best["v"].reindex(ents)
         out[f"{attr}_feed"] = best["feed"].reindex(ents)
         out[f"{attr}_record"] = best["rid"].reindex(ents)
         out[f"{attr}_loaded_at"] = best["t"].reindex(ents)
     out["n_records"] = recs.groupby(entity_col).size().reindex(ents).to_numpy()
-    out["feeds"] = recs.groupby(entity_col)["feed"].agg(lambda s: ",".join(sorted(set(s)))).reindex(ents).to_numpy()
+    out["feeds"] = (
+        recs.groupby(entity_col)["feed"]
+        .agg(lambda s: ",".join(sorted(set(s))))
+        .reindex(ents)
+        .to_numpy()
+    )
     return out.reset_index()
 
 
-def publishable(golden: pd.DataFrame, rules: dict[str, AttributeRule], secret: str,
-                entity_col: str = "entity_id") -> pd.DataFrame:
+def publishable(
+    golden: pd.DataFrame,
+    rules: dict[str, AttributeRule],
+    secret: str,
+    entity_col: str = "entity_id",
+) -> pd.DataFrame:
     """The analytic-zone view of golden records: public attributes as values, personal ones as
     keyed-hash tokens (``fusion.pseudonymise``), sensitive ones dropped; lineage kept for all
     published attributes (feed and time, not the record id of a personal value)."""
@@ -87,8 +116,14 @@ def publishable(golden: pd.DataFrame, rules: dict[str, AttributeRule], secret: s
         if rule.sensitivity == "public":
             out[attr] = golden[attr]
         elif rule.token:
-            out[f"{attr}_token"] = tokenise(golden[attr].astype(object).where(golden[attr].notna(), None).map(
-                lambda v: None if v is None else str(v)), secret, rule.token)
+            out[f"{attr}_token"] = tokenise(
+                golden[attr]
+                .astype(object)
+                .where(golden[attr].notna(), None)
+                .map(lambda v: None if v is None else str(v)),
+                secret,
+                rule.token,
+            )
         else:
             continue
         out[f"{attr}_feed"] = golden[f"{attr}_feed"]

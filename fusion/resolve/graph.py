@@ -18,22 +18,49 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-NODE_TYPES = ("Person", "House", "Address", "Unit", "Vehicle", "Event", "Camera", "Grid", "Township", "County")
+NODE_TYPES = (
+    "Person",
+    "House",
+    "Address",
+    "Unit",
+    "Vehicle",
+    "Event",
+    "Camera",
+    "Grid",
+    "Township",
+    "County",
+)
 EDGE_TYPES = ("lives_at", "located_at", "in", "owns", "involves", "covers")
 NODE_COLUMNS = ["node_id", "type", "label", "lon", "lat", "attrs"]
 EDGE_COLUMNS = ["src", "dst", "type"]
 
 
-def _nodes(ids: pd.Series, kind: str, label: pd.Series | None = None, lon: pd.Series | None = None,
-           lat: pd.Series | None = None, attrs: pd.DataFrame | None = None) -> pd.DataFrame:
+def _nodes(
+    ids: pd.Series,
+    kind: str,
+    label: pd.Series | None = None,
+    lon: pd.Series | None = None,
+    lat: pd.Series | None = None,
+    attrs: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     n = len(ids)
-    df = pd.DataFrame({"node_id": pd.Series(ids).astype(str).to_numpy(), "type": kind,
-                       "label": (pd.Series(label).astype(object).to_numpy() if label is not None
-                                 else np.full(n, None, dtype=object)),
-                       "lon": pd.to_numeric(pd.Series(lon), errors="coerce").to_numpy() if lon is not None
-                       else np.full(n, np.nan),
-                       "lat": pd.to_numeric(pd.Series(lat), errors="coerce").to_numpy() if lat is not None
-                       else np.full(n, np.nan)})
+    df = pd.DataFrame(
+        {
+            "node_id": pd.Series(ids).astype(str).to_numpy(),
+            "type": kind,
+            "label": (
+                pd.Series(label).astype(object).to_numpy()
+                if label is not None
+                else np.full(n, None, dtype=object)
+            ),
+            "lon": pd.to_numeric(pd.Series(lon), errors="coerce").to_numpy()
+            if lon is not None
+            else np.full(n, np.nan),
+            "lat": pd.to_numeric(pd.Series(lat), errors="coerce").to_numpy()
+            if lat is not None
+            else np.full(n, np.nan),
+        }
+    )
     if attrs is not None and len(attrs.columns):
         recs = attrs.astype(object).where(attrs.notna(), None).to_dict("records")
         df["attrs"] = [json.dumps(r, ensure_ascii=False, default=str) for r in recs]
@@ -43,23 +70,41 @@ def _nodes(ids: pd.Series, kind: str, label: pd.Series | None = None, lon: pd.Se
 
 
 def _edges(src: pd.Series, dst: pd.Series, kind: str) -> pd.DataFrame:
-    e = pd.DataFrame({"src": pd.Series(src).astype(object).to_numpy(), "dst": pd.Series(dst).astype(object).to_numpy(),
-                      "type": kind})
+    e = pd.DataFrame(
+        {
+            "src": pd.Series(src).astype(object).to_numpy(),
+            "dst": pd.Series(dst).astype(object).to_numpy(),
+            "type": kind,
+        }
+    )
     e = e[e["src"].notna() & e["dst"].notna()]
     return e.astype({"src": str, "dst": str})
 
 
-def admin_graph(gazetteer: pd.DataFrame, grids: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def admin_graph(
+    gazetteer: pd.DataFrame, grids: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Address, Grid, Township and County nodes with their ``in`` edges.
 
     ``gazetteer``: address_id, std_text, grid_id, county, township, lon, lat (WGS-84).
     ``grids``: grid_id, name, township_code (9-digit; its first 6 digits are the county adcode).
     """
     g = gazetteer.drop_duplicates("address_id")
-    nodes = [_nodes(g["address_id"], "Address", g.get("std_text"), g.get("lon"), g.get("lat"),
-                    g[[c for c in ("county", "township", "grid_id") if c in g.columns]])]
-    edges = [_edges(g["address_id"], "G:" + g["grid_id"].astype(str).where(g["grid_id"].notna()), "in")] \
-        if "grid_id" in g.columns else []
+    nodes = [
+        _nodes(
+            g["address_id"],
+            "Address",
+            g.get("std_text"),
+            g.get("lon"),
+            g.get("lat"),
+            g[[c for c in ("county", "township", "grid_id") if c in g.columns]],
+        )
+    ]
+    edges = (
+        [_edges(g["address_id"], "G:" + g["grid_id"].astype(str).where(g["grid_id"].notna()), "in")]
+        if "grid_id" in g.columns
+        else []
+    )
     if grids is not None and len(grids):
         gr = grids.drop_duplicates("grid_id")
         tc = gr["township_code"].astype(str).where(gr["township_code"].notna())
@@ -73,16 +118,25 @@ def admin_graph(gazetteer: pd.DataFrame, grids: pd.DataFrame | None = None) -> t
     elif "grid_id" in g.columns:
         gid = g["grid_id"].dropna().drop_duplicates()
         nodes.append(_nodes("G:" + gid.astype(str), "Grid", gid))
-    return pd.concat(nodes, ignore_index=True), pd.concat(edges, ignore_index=True) if edges else \
-        pd.DataFrame(columns=EDGE_COLUMNS)
+    return pd.concat(nodes, ignore_index=True), pd.concat(
+        edges, ignore_index=True
+    ) if edges else pd.DataFrame(columns=EDGE_COLUMNS)
 
 
-def build_graph(*, persons: pd.DataFrame | None = None, person_houses: pd.DataFrame | None = None,
-                houses: pd.DataFrame | None = None, units: pd.DataFrame | None = None,
-                vehicles: pd.DataFrame | None = None, ownership: pd.DataFrame | None = None,
-                events: pd.DataFrame | None = None, involvement: pd.DataFrame | None = None,
-                cameras: pd.DataFrame | None = None, gazetteer: pd.DataFrame | None = None,
-                grids: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_graph(
+    *,
+    persons: pd.DataFrame | None = None,
+    person_houses: pd.DataFrame | None = None,
+    houses: pd.DataFrame | None = None,
+    units: pd.DataFrame | None = None,
+    vehicles: pd.DataFrame | None = None,
+    ownership: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
+    involvement: pd.DataFrame | None = None,
+    cameras: pd.DataFrame | None = None,
+    gazetteer: pd.DataFrame | None = None,
+    grids: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Node and edge tables of the entity graph (every argument optional).
 
     persons: entity_id, address_id (+ public attrs: sex, birth_year). person_houses: entity_id,
@@ -100,7 +154,11 @@ def build_graph(*, persons: pd.DataFrame | None = None, person_houses: pd.DataFr
     if persons is not None and len(persons):
         pub = [c for c in ("sex", "birth_year", "n_records", "feeds") if c in persons.columns]
         nodes.append(_nodes(persons["entity_id"], "Person", None, attrs=persons[pub]))
-        housed = set(person_houses["entity_id"]) if person_houses is not None and len(person_houses) else set()
+        housed = (
+            set(person_houses["entity_id"])
+            if person_houses is not None and len(person_houses)
+            else set()
+        )
         if housed:
             edges.append(_edges(person_houses["entity_id"], person_houses["house_id"], "lives_at"))
         if "address_id" in persons.columns:
@@ -108,7 +166,9 @@ def build_graph(*, persons: pd.DataFrame | None = None, person_houses: pd.DataFr
             edges.append(_edges(p["entity_id"], p["address_id"], "lives_at"))
     if houses is not None and len(houses):
         h = houses.drop_duplicates("entity_id")
-        nodes.append(_nodes(h["entity_id"], "House", h.get("room"), attrs=h[["address_id", "room"]]))
+        nodes.append(
+            _nodes(h["entity_id"], "House", h.get("room"), attrs=h[["address_id", "room"]])
+        )
         edges.append(_edges(h["entity_id"], h["address_id"], "located_at"))
     if units is not None and len(units):
         pub = [c for c in ("uscc", "address_id", "n_records", "feeds") if c in units.columns]
@@ -118,7 +178,9 @@ def build_graph(*, persons: pd.DataFrame | None = None, person_houses: pd.DataFr
         v = vehicles.drop_duplicates("entity_id")
         nodes.append(_nodes(v["entity_id"], "Vehicle", v.get("label")))
     if ownership is not None and len(ownership):
-        edges.append(_edges(ownership["person_id"], ownership["vehicle_id"], "owns").drop_duplicates())
+        edges.append(
+            _edges(ownership["person_id"], ownership["vehicle_id"], "owns").drop_duplicates()
+        )
     if events is not None and len(events):
         ev = events.drop_duplicates("event_id")
         eid = "E:" + ev["event_id"].astype(str)
@@ -126,28 +188,54 @@ def build_graph(*, persons: pd.DataFrame | None = None, person_houses: pd.DataFr
         if "address_id" in ev.columns:
             edges.append(_edges(eid, ev["address_id"], "located_at"))
         if "grid_id" in ev.columns:
-            edges.append(_edges(eid, "G:" + ev["grid_id"].astype(str).where(ev["grid_id"].notna()), "in"))
+            edges.append(
+                _edges(eid, "G:" + ev["grid_id"].astype(str).where(ev["grid_id"].notna()), "in")
+            )
     if involvement is not None and len(involvement):
-        edges.append(_edges("E:" + involvement["event_id"].astype(str), involvement["node_id"], "involves")
-                     .drop_duplicates())
+        edges.append(
+            _edges(
+                "E:" + involvement["event_id"].astype(str), involvement["node_id"], "involves"
+            ).drop_duplicates()
+        )
     if cameras is not None and len(cameras):
         cid = "K:" + cameras["camera_id"].astype(str)
-        nodes.append(_nodes(cid, "Camera", cameras.get("name"), cameras.get("lon"), cameras.get("lat")))
+        nodes.append(
+            _nodes(cid, "Camera", cameras.get("name"), cameras.get("lon"), cameras.get("lat"))
+        )
         if "grid_id" in cameras.columns:
-            edges.append(_edges(cid, "G:" + cameras["grid_id"].astype(str).where(cameras["grid_id"].notna()),
-                                "covers"))
-    n = pd.concat(nodes, ignore_index=True).drop_duplicates("node_id") if nodes else \
-        pd.DataFrame(columns=NODE_COLUMNS)
-    e = pd.concat(edges, ignore_index=True).drop_duplicates() if edges else pd.DataFrame(columns=EDGE_COLUMNS)
+            edges.append(
+                _edges(
+                    cid,
+                    "G:" + cameras["grid_id"].astype(str).where(cameras["grid_id"].notna()),
+                    "covers",
+                )
+            )
+    n = (
+        pd.concat(nodes, ignore_index=True).drop_duplicates("node_id")
+        if nodes
+        else pd.DataFrame(columns=NODE_COLUMNS)
+    )
+    e = (
+        pd.concat(edges, ignore_index=True).drop_duplicates()
+        if edges
+        else pd.DataFrame(columns=EDGE_COLUMNS)
+    )
     return n[NODE_COLUMNS].reset_index(drop=True), e[EDGE_COLUMNS].reset_index(drop=True)
 
 
 def to_networkx(nodes: pd.DataFrame, edges: pd.DataFrame) -> nx.MultiDiGraph:
     """The graph in memory: node attributes type/label/lon/lat/attrs, edge attribute type."""
     g = nx.MultiDiGraph()
-    g.add_nodes_from((r.node_id, {"type": r.type, "label": r.label, "lon": r.lon, "lat": r.lat, "attrs": r.attrs})
-                     for r in nodes.itertuples(index=False))
-    g.add_edges_from((s, d, {"type": t}) for s, d, t in edges[["src", "dst", "type"]].itertuples(index=False))
+    g.add_nodes_from(
+        (
+            r.node_id,
+            {"type": r.type, "label": r.label, "lon": r.lon, "lat": r.lat, "attrs": r.attrs},
+        )
+        for r in nodes.itertuples(index=False)
+    )
+    g.add_edges_from(
+        (s, d, {"type": t}) for s, d, t in edges[["src", "dst", "type"]].itertuples(index=False)
+    )
     return g
 
 
@@ -168,4 +256,6 @@ def neighbourhood(g: nx.MultiDiGraph, node_id: str, depth: int = 2) -> pd.DataFr
                     nxt.add(other)
         seen |= nxt
         frontier = nxt
-    return pd.DataFrame(rows, columns=["src", "dst", "type", "hop"]).drop_duplicates(["src", "dst", "type"])
+    return pd.DataFrame(rows, columns=["src", "dst", "type", "hop"]).drop_duplicates(
+        ["src", "dst", "type"]
+    )

@@ -17,24 +17,51 @@ SOURCE_TZ = "Asia/Shanghai"
 
 # feed → {record column: feed column}; role feeds name the person fields of a non-person record.
 PERSON_FEEDS: dict[str, dict[str, str]] = {
-    "hukou": {"name": "name", "id_number": "id_number", "sex": "sex", "birth_date": "birth_date",
-              "phone": "phone", "address_id": "address_id", "household_no": "hukou_no"},
-    "floating_pop": {"name": "name", "id_number": "id_number", "sex": "sex", "phone": "phone",
-                     "address_id": "address_id"},
+    "hukou": {
+        "name": "name",
+        "id_number": "id_number",
+        "sex": "sex",
+        "birth_date": "birth_date",
+        "phone": "phone",
+        "address_id": "address_id",
+        "household_no": "hukou_no",
+    },
+    "floating_pop": {
+        "name": "name",
+        "id_number": "id_number",
+        "sex": "sex",
+        "phone": "phone",
+        "address_id": "address_id",
+    },
     "hotel_lodging": {"name": "name", "id_number": "id_number"},
     "delivery_riders": {"name": "name", "id_number": "id_number", "phone": "phone"},
-    "elderly_alone": {"name": "name", "id_number": "id_number", "phone": "phone", "address_id": "address_id"},
+    "elderly_alone": {
+        "name": "name",
+        "id_number": "id_number",
+        "phone": "phone",
+        "address_id": "address_id",
+    },
     "low_income": {"name": "name", "id_number": "id_number", "address_id": "address_id"},
-    "smi_registry": {"name": "name", "id_number": "id_number", "sex": "sex", "address_id": "address_id"},
+    "smi_registry": {
+        "name": "name",
+        "id_number": "id_number",
+        "sex": "sex",
+        "address_id": "address_id",
+    },
     "smi_followups": {"id_number": "id_number"},
     "community_corrections": {"name": "name", "id_number": "id_number", "address_id": "address_id"},
     "released_prisoners": {"name": "name", "id_number": "id_number", "address_id": "address_id"},
     "hazmat_drivers": {"name": "name", "id_number": "id_number", "phone": "phone"},
 }
 ROLE_FEEDS: dict[str, tuple[str, dict[str, str]]] = {
-    "vehicle_registry": ("owner", {"name": "owner_name", "id_number": "owner_id_number", "phone": "owner_phone"}),
-    "rental_housing": ("landlord", {"name": "landlord_name", "id_number": "landlord_id_number",
-                                    "phone": "landlord_phone"}),
+    "vehicle_registry": (
+        "owner",
+        {"name": "owner_name", "id_number": "owner_id_number", "phone": "owner_phone"},
+    ),
+    "rental_housing": (
+        "landlord",
+        {"name": "landlord_name", "id_number": "landlord_id_number", "phone": "landlord_phone"},
+    ),
     "std_units": ("legal_rep", {"name": "legal_rep_name", "id_number": "legal_rep_id_number"}),
 }
 
@@ -50,17 +77,35 @@ def _local_date(s: pd.Series) -> pd.Series:
     return t.dt.normalize()
 
 
-def records_of_feed(feed: str, analytic_df: pd.DataFrame, raw_df: pd.DataFrame | None, mapping: dict[str, str],
-                    role: str | None = None) -> pd.DataFrame:
+def records_of_feed(
+    feed: str,
+    analytic_df: pd.DataFrame,
+    raw_df: pd.DataFrame | None,
+    mapping: dict[str, str],
+    role: str | None = None,
+) -> pd.DataFrame:
     """Person records of one feed: analytic rows joined to their raw-zone identifiers."""
     a = analytic_df.reset_index(drop=True)
     if raw_df is not None and len(raw_df):
-        raw_cols = [c for c in raw_df.columns if c not in ("period", "row_hash") and not c.endswith("_token")]
+        raw_cols = [
+            c
+            for c in raw_df.columns
+            if c not in ("period", "row_hash") and not c.endswith("_token")
+        ]
         a = a.drop(columns=[c for c in raw_cols if c in a.columns]).merge(
-            raw_df[["period", "row_hash", *raw_cols]], on=["period", "row_hash"], how="left")
+            raw_df[["period", "row_hash", *raw_cols]], on=["period", "row_hash"], how="left"
+        )
     fid = f"{feed}#{role}" if role else feed
-    out = pd.DataFrame({"record_id": fid + ":" + a["source_file"].astype(str) + ":" + a["source_row"].astype(str),
-                        "feed": fid})
+    out = pd.DataFrame(
+        {
+            "record_id": fid
+            + ":"
+            + a["source_file"].astype(str)
+            + ":"
+            + a["source_row"].astype(str),
+            "feed": fid,
+        }
+    )
     for col in PERSON_COLUMNS[2:]:
         src = mapping.get(col)
         out[col] = a[src].to_numpy() if src and src in a.columns else None
@@ -78,7 +123,9 @@ def records_of_feed(feed: str, analytic_df: pd.DataFrame, raw_df: pd.DataFrame |
 def person_records(analytic: Any, raw: Any, roles: bool = True) -> pd.DataFrame:
     """All person records from the stores (``geo.store`` analytic and raw zone)."""
     parts = []
-    items: list[tuple[str, dict[str, str], str | None]] = [(f, m, None) for f, m in PERSON_FEEDS.items()]
+    items: list[tuple[str, dict[str, str], str | None]] = [
+        (f, m, None) for f, m in PERSON_FEEDS.items()
+    ]
     if roles:
         items += [(f, m, r) for f, (r, m) in ROLE_FEEDS.items()]
     for feed, mapping, role in items:

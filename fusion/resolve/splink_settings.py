@@ -48,34 +48,69 @@ def _null(col: str) -> dict[str, Any]:
 
 
 def _exact(col: str, m: list[float], u: float, label: str) -> dict[str, Any]:
-    return {"output_column_name": col, "comparison_description": label, "comparison_levels": [
-        _null(col), _lvl(f"{col}_l = {col}_r", "exact", m_probability=m[0], u_probability=u),
-        _lvl("ELSE", "else", m_probability=m[1], u_probability=1 - u)]}
+    return {
+        "output_column_name": col,
+        "comparison_description": label,
+        "comparison_levels": [
+            _null(col),
+            _lvl(f"{col}_l = {col}_r", "exact", m_probability=m[0], u_probability=u),
+            _lvl("ELSE", "else", m_probability=m[1], u_probability=1 - u),
+        ],
+    }
 
 
 def person_comparisons(dialect: str = "duckdb") -> list[dict[str, Any]]:
     """The person comparisons as Splink comparison dicts (backend-independent except the
     character-distance function name, see module doc)."""
     lev = CHAR_DISTANCE[dialect]
-    id_cmp = {"output_column_name": "id", "comparison_description": "resident ID 身份证号", "comparison_levels": [
-        _lvl("id18_l IS NULL OR id18_r IS NULL", "null", is_null_level=True),
-        _lvl("id_full_l = id_full_r", "full ID equal", m_probability=0.95, u_probability=1e-7),
-        _lvl("(id_masked_l OR id_masked_r) AND id_pre6_l = id_pre6_r AND id_suf4_l = id_suf4_r",
-             "masked-compatible", m_probability=0.04, u_probability=1e-5),
-        _lvl("ELSE", "different", m_probability=0.01, u_probability=1 - 1e-5 - 1e-7)]}
-    name_cmp = {"output_column_name": "name", "comparison_description": "name 姓名", "comparison_levels": [
-        _null("name"),
-        _lvl("name_l = name_r", "exact", m_probability=0.93, u_probability=1e-3),
-        _lvl("name_py_l = name_py_r", "same pinyin (homophone)", m_probability=0.04, u_probability=5e-4),
-        _lvl(f"{lev}(name_l, name_r) <= 1", "one character apart", m_probability=0.015, u_probability=2e-2),
-        _lvl("name_fz_l = name_fz_r", "same fuzzy pinyin", m_probability=0.01, u_probability=1e-3),
-        _lvl("ELSE", "else", m_probability=0.005, u_probability=0.9775)]}
-    return [id_cmp, name_cmp,
-            _exact("birth", [0.97, 0.03], 5e-5, "birth date 出生日期"),
-            _exact("sex", [0.99, 0.01], 0.5, "sex 性别"),
-            _exact("phone", [0.8, 0.2], 1e-5, "phone 电话"),
-            _exact("address_id", [0.6, 0.4], 1e-3, "gazetteer address 标准地址"),
-            _exact("household_no", [0.9, 0.1], 2e-5, "household 户号")]
+    id_cmp = {
+        "output_column_name": "id",
+        "comparison_description": "resident ID 身份证号",
+        "comparison_levels": [
+            _lvl("id18_l IS NULL OR id18_r IS NULL", "null", is_null_level=True),
+            _lvl("id_full_l = id_full_r", "full ID equal", m_probability=0.95, u_probability=1e-7),
+            _lvl(
+                "(id_masked_l OR id_masked_r) AND id_pre6_l = id_pre6_r AND id_suf4_l = id_suf4_r",
+                "masked-compatible",
+                m_probability=0.04,
+                u_probability=1e-5,
+            ),
+            _lvl("ELSE", "different", m_probability=0.01, u_probability=1 - 1e-5 - 1e-7),
+        ],
+    }
+    name_cmp = {
+        "output_column_name": "name",
+        "comparison_description": "name 姓名",
+        "comparison_levels": [
+            _null("name"),
+            _lvl("name_l = name_r", "exact", m_probability=0.93, u_probability=1e-3),
+            _lvl(
+                "name_py_l = name_py_r",
+                "same pinyin (homophone)",
+                m_probability=0.04,
+                u_probability=5e-4,
+            ),
+            _lvl(
+                f"{lev}(name_l, name_r) <= 1",
+                "one character apart",
+                m_probability=0.015,
+                u_probability=2e-2,
+            ),
+            _lvl(
+                "name_fz_l = name_fz_r", "same fuzzy pinyin", m_probability=0.01, u_probability=1e-3
+            ),
+            _lvl("ELSE", "else", m_probability=0.005, u_probability=0.9775),
+        ],
+    }
+    return [
+        id_cmp,
+        name_cmp,
+        _exact("birth", [0.97, 0.03], 5e-5, "birth date 出生日期"),
+        _exact("sex", [0.99, 0.01], 0.5, "sex 性别"),
+        _exact("phone", [0.8, 0.2], 1e-5, "phone 电话"),
+        _exact("address_id", [0.6, 0.4], 1e-3, "gazetteer address 标准地址"),
+        _exact("household_no", [0.9, 0.1], 2e-5, "household 户号"),
+    ]
 
 
 def person_blocking() -> list[str]:
@@ -89,7 +124,9 @@ def person_blocking() -> list[str]:
     ]
 
 
-def person_settings(dialect: str = "duckdb", probability_two_random_records_match: float = 1e-5) -> dict[str, Any]:
+def person_settings(
+    dialect: str = "duckdb", probability_two_random_records_match: float = 1e-5
+) -> dict[str, Any]:
     """Complete Splink settings dict for deduplicating person feature frames."""
     return {
         "link_type": "dedupe_only",

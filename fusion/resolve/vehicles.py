@@ -24,10 +24,14 @@ def resolve_vehicles(records: pd.DataFrame, previous: pd.Series | None = None) -
     """Return record_id, feed, plate (normal form), entity_id (None where the plate is not full)."""
     df = records.reset_index(drop=True)
     key = plate_key(df["plate"]).reset_index(drop=True)
-    out = pd.DataFrame({"record_id": df["record_id"], "feed": df["feed"], "plate": key, "entity_id": None})
+    out = pd.DataFrame(
+        {"record_id": df["record_id"], "feed": df["feed"], "plate": key, "entity_id": None}
+    )
     ok = key.notna().to_numpy()
     if ok.any():
         prev = previous.reindex(df["record_id"][ok]).dropna() if previous is not None else None
-        ids = stable_ids(pd.Series(key[ok].to_numpy(), index=df["record_id"][ok].to_numpy()), prev, prefix="V")
+        ids = stable_ids(
+            pd.Series(key[ok].to_numpy(), index=df["record_id"][ok].to_numpy()), prev, prefix="V"
+        )
         out.loc[ok, "entity_id"] = ids.to_numpy()
     return out

@@ -9,7 +9,9 @@ from rich.table import Table
 
 from pingan.commands._common import ConfigOption, console, settings_or_exit
 
-GoldenOption = typer.Option(None, "--golden", help="Golden-record authorities YAML (default: the shipped one).")
+GoldenOption = typer.Option(
+    None, "--golden", help="Golden-record authorities YAML (default: the shipped one)."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -24,7 +26,9 @@ def register(app: typer.Typer) -> None:
         if not analytic.tables():
             console.print("尚未导入数据 nothing ingested yet: run `pingan ingest DIR`")
             raise typer.Exit(1)
-        rep = fuse_store(s.store_url, secret=s.pseudonym_secret, golden_config=golden, echo=console.print)
+        rep = fuse_store(
+            s.store_url, secret=s.pseudonym_secret, golden_config=golden, echo=console.print
+        )
         t = Table("项目 item", "数量 count", title="实体融合 fusion")
         for k, v in rep.counts.items():
             t.add_row(k, f"{v:,}")

@@ -20,11 +20,22 @@ from fusion.resolve.chinese import (
 )
 
 
-@pytest.mark.parametrize(("name", "py"), [
-    ("单雄信", "shan xiong xin"), ("曾国藩", "zeng guo fan"), ("解缙", "xie jin"), ("仇英", "qiu ying"),
-    ("区志", "ou zhi"), ("查良镛", "zha liang yong"), ("朴树", "piao shu"), ("欧阳修", "ou yang xiu"),
-    ("尉迟恭", "yu chi gong"), ("张伟", "zhang wei"), ("买买提·艾力", "mai mai ti ai li"),
-])
+@pytest.mark.parametrize(
+    ("name", "py"),
+    [
+        ("单雄信", "shan xiong xin"),
+        ("曾国藩", "zeng guo fan"),
+        ("解缙", "xie jin"),
+        ("仇英", "qiu ying"),
+        ("区志", "ou zhi"),
+        ("查良镛", "zha liang yong"),
+        ("朴树", "piao shu"),
+        ("欧阳修", "ou yang xiu"),
+        ("尉迟恭", "yu chi gong"),
+        ("张伟", "zhang wei"),
+        ("买买提·艾力", "mai mai ti ai li"),
+    ],
+)
 def test_surname_readings(name: str, py: str) -> None:
     assert name_pinyin(pd.Series([name])).iloc[0] == py
 
@@ -47,7 +58,10 @@ def test_fuzzy_pinyin_folds_dialect_confusions() -> None:
 def test_levenshtein_counts_characters_not_bytes() -> None:
     # DuckDB's byte-wise distance says 3: the reason this module exists.
     assert duckdb.connect().execute("select levenshtein('张伟','张玮')").fetchone()[0] == 3
-    d = levenshtein(["张伟", "kitten", "", "欧阳娜娜", "abc", None], ["张玮", "sitting", "ab", "欧阳娜", None, None])
+    d = levenshtein(
+        ["张伟", "kitten", "", "欧阳娜娜", "abc", None],
+        ["张玮", "sitting", "ab", "欧阳娜", None, None],
+    )
     assert d.tolist() == [1, 3, 2, 1, 3, 0]
 
 
@@ -60,8 +74,15 @@ def test_jaro_winkler_matches_reference_on_latin_and_counts_chars() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.text("张王李伟玮三丰abc", max_size=7), st.text("张王李伟玮三丰abc", max_size=7)),
-                min_size=1, max_size=20))
+@given(
+    st.lists(
+        st.tuples(
+            st.text("张王李伟玮三丰abc", max_size=7), st.text("张王李伟玮三丰abc", max_size=7)
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
 def test_distances_agree_with_jellyfish(pairs: list[tuple[str, str]]) -> None:
     a = [p[0] for p in pairs]
     b = [p[1] for p in pairs]
@@ -74,7 +95,9 @@ def test_duckdb_udfs() -> None:
     con = duckdb.connect()
     register_duckdb_functions(con)
     register_duckdb_functions(con)  # idempotent
-    row = con.execute("select zh_levenshtein('张伟','张玮'), zh_jaro_winkler('张伟','张玮'), zh_levenshtein(NULL,'a')").fetchone()
+    row = con.execute(
+        "select zh_levenshtein('张伟','张玮'), zh_jaro_winkler('张伟','张玮'), zh_levenshtein(NULL,'a')"
+    ).fetchone()
     assert row[0] == 1
     assert row[1] == pytest.approx(2 / 3)
     assert row[2] is None

@@ -23,8 +23,9 @@ def test_components_and_singletons() -> None:
 def test_guard_splits_two_full_ids_on_the_weakest_edge() -> None:
     # a-b strong (same ID 1), c has ID 2 and is chained through a weak edge b-c and d (no ID)
     recs = pd.DataFrame({"record_id": list("abcd"), "id_full": ["ID1", "ID1", "ID2", None]})
-    cl = guarded_clusters(recs, _edges([("a", "b", 20.0), ("b", "d", 8.0), ("d", "c", 3.0)]),
-                          conflict_col="id_full")
+    cl = guarded_clusters(
+        recs, _edges([("a", "b", 20.0), ("b", "d", 8.0), ("d", "c", 3.0)]), conflict_col="id_full"
+    )
     assert cl["a"] == cl["b"] == cl["d"]
     assert cl["c"] != cl["a"]
 
@@ -37,7 +38,9 @@ def test_guard_leaves_consistent_clusters_alone() -> None:
 
 def test_unique_mode_keeps_one_record_per_source() -> None:
     recs = pd.DataFrame({"record_id": ["a1", "a2", "b1"], "src": [0, 0, 1]})
-    cl = guarded_clusters(recs, _edges([("a1", "b1", 9.0), ("a2", "b1", 4.0)]), conflict_col="src", mode="unique")
+    cl = guarded_clusters(
+        recs, _edges([("a1", "b1", 9.0), ("a2", "b1", 4.0)]), conflict_col="src", mode="unique"
+    )
     assert cl["a1"] == cl["b1"] != cl["a2"]
 
 
@@ -46,7 +49,9 @@ def test_stable_ids_never_renumber() -> None:
     assert first.tolist() == ["P000001", "P000001", "P000002"]
     # next run: cluster labels change, a new record joins r3's entity, a new entity appears,
     # and r1/r2 are split: the larger part keeps the id
-    second = stable_ids(pd.Series(["k", "m", "n", "n", "z"], index=["r1", "r2", "r3", "r4", "r5"]), previous=first)
+    second = stable_ids(
+        pd.Series(["k", "m", "n", "n", "z"], index=["r1", "r2", "r3", "r4", "r5"]), previous=first
+    )
     assert second["r3"] == second["r4"] == "P000002"
     assert {second["r1"], second["r2"]} >= {"P000001"}
     assert second["r5"] not in {"P000001", "P000002"}

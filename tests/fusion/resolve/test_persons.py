@@ -30,10 +30,29 @@ def _with_ids() -> pd.DataFrame:
     zhang = full("43090219900307121")
     shan = full("43092119851102133")
     li = full("43090319920520124")
-    df = pd.DataFrame(RECORDS, columns=["record_id", "feed", "name", "id_number", "birth_date", "sex", "phone",
-                                        "address_id", "household_no"])
-    ids = {"h1": zhang, "f1": zhang, "t1": zhang[:6] + "********" + zhang[-4:], "t2": zhang[:6] + zhang[8:17],
-           "h2": shan, "t3": shan, "h3": li}
+    df = pd.DataFrame(
+        RECORDS,
+        columns=[
+            "record_id",
+            "feed",
+            "name",
+            "id_number",
+            "birth_date",
+            "sex",
+            "phone",
+            "address_id",
+            "household_no",
+        ],
+    )
+    ids = {
+        "h1": zhang,
+        "f1": zhang,
+        "t1": zhang[:6] + "********" + zhang[-4:],
+        "t2": zhang[:6] + zhang[8:17],
+        "h2": shan,
+        "t3": shan,
+        "h3": li,
+    }
     df["id_number"] = df["record_id"].map(ids)
     df["birth_date"] = pd.to_datetime(df["birth_date"])
     return df
@@ -64,6 +83,7 @@ def test_two_valid_ids_never_share_an_entity() -> None:
     twin = df[df["record_id"] == "h1"].copy()
     twin["record_id"] = "h9"
     from fusion.normalise.idcard import check_character
+
     twin["id_number"] = "43090219900307123" + check_character("43090219900307123")
     res = resolve_persons(pd.concat([df, twin], ignore_index=True))
     e = res.assignments.set_index("record_id")["entity_id"]
@@ -87,10 +107,23 @@ def test_incremental_linking_attaches_new_records() -> None:
     existing = base.features.assign(entity_id=base.assignments["entity_id"].to_numpy())
     new = df[~df["record_id"].isin(["h1", "h2", "h3"])].copy()
     from fusion.normalise.idcard import check_character
-    stranger = new.iloc[[0]].assign(record_id="n9", name="欧阳娜娜", phone=None, address_id=None,
-                                    id_number="43092319991231002" + check_character("43092319991231002"))
-    out = link_new_persons(pd.concat([new, stranger], ignore_index=True), existing).set_index("record_id")
+
+    stranger = new.iloc[[0]].assign(
+        record_id="n9",
+        name="欧阳娜娜",
+        phone=None,
+        address_id=None,
+        id_number="43092319991231002" + check_character("43092319991231002"),
+    )
+    out = link_new_persons(pd.concat([new, stranger], ignore_index=True), existing).set_index(
+        "record_id"
+    )
     e = base.assignments.set_index("record_id")["entity_id"]
-    assert out.loc["f1", "entity_id"] == out.loc["t1", "entity_id"] == out.loc["t2", "entity_id"] == e["h1"]
+    assert (
+        out.loc["f1", "entity_id"]
+        == out.loc["t1", "entity_id"]
+        == out.loc["t2", "entity_id"]
+        == e["h1"]
+    )
     assert out.loc["t3", "entity_id"] == e["h2"]
     assert bool(out.loc["n9", "is_new_entity"]) and out.loc["n9", "entity_id"] not in set(e)

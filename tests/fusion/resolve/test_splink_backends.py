@@ -16,11 +16,20 @@ from fusion.resolve.persons import PROFILE_COLUMNS, score_pairs
 
 def test_postgres_backend_matches_duckdb(postgis_schema_url: str) -> None:
     recs = _with_ids()
-    schema = postgis_schema_url.rsplit("search_path%3D", 1)[1].split(",")[0]  # the test's own schema
-    pg = score_persons_postgres(recs, postgis_schema_url, schema=schema, threshold=0.5,
-                                probability_two_random_records_match=0.1)
+    schema = postgis_schema_url.rsplit("search_path%3D", 1)[1].split(",")[
+        0
+    ]  # the test's own schema
+    pg = score_persons_postgres(
+        recs,
+        postgis_schema_url,
+        schema=schema,
+        threshold=0.5,
+        probability_two_random_records_match=0.1,
+    )
     f = person_features(recs)[["record_id", *PROFILE_COLUMNS, "feed"]]
     dk, _ = score_pairs(f, threshold=0.5)
-    key = lambda df: {tuple(sorted(p)) for p in zip(df["record_id_l"], df["record_id_r"], strict=True)}
+    key = lambda df: {
+        tuple(sorted(p)) for p in zip(df["record_id_l"], df["record_id_r"], strict=True)
+    }
     assert key(pg) == key(dk)
     assert {("h1", "t1"), ("h2", "t3")} <= key(pg)
