@@ -152,11 +152,10 @@ def connect(
         _view(con, "flow", flow)  # type: ignore[arg-type]
     con.execute(hour_cube_sql(has_flow=has_flow, vehicle_class=vehicle_class))
     sums = ", ".join(f"sum({c})::BIGINT AS {c}" for c in _sum_cols())
-    # Day roll-up of the cube (24× smaller) for the day / week / all periods; its
-    # ``hour_start`` holds the local day start.
+    # Day roll-up of the cube (24× smaller) for the day / week / all periods.
     con.execute(f"""CREATE OR REPLACE TABLE cube_day AS
-        SELECT camera_id, date_trunc('day', hour_start) AS hour_start, {sums}
-        FROM cube GROUP BY ALL""")
+        SELECT camera_id, dayn, any_value(weekn) AS weekn, {sums}
+        FROM cube GROUP BY camera_id, dayn""")
     return CameraDB(con=con, has_flow=has_flow)
 
 
@@ -169,7 +168,22 @@ _HOUR_BUCKET = "(epoch(CAST({col} AS TIMESTAMPTZ))::BIGINT // 3600)"
 
 def hour_cube_sql(*, has_flow: bool, vehicle_class: str | None = "ebike") -> str:
     """SQL materialising ``cube``: one row per camera and local hour with pass, violation,
-    delivery and platform counts. The only full scan of the detections."""
+    delivery and platform counts. The only full scan of the detections.
+
+    Time fields (integers, local Asia/Shanghai = UTC+8): ``hb`` hours since the epoch,
+    ``dayn`` local days since 1970-01-01, ``lhour`` local hour 0..23, ``dow`` ISO weekday
+    (1 = Monday), ``weekn`` the ``dayn`` of the week's Monday; and ``hour_start``
+    (TIMESTAMPTZ). Integer fields keep every later roll-up free of time-zone arithmetic."""
+    return f"""
+    CREATE OR REPLACE TABLE cube AS
+    WITH b AS ({_hour_cube_select(has_flow=has_flow, vehicle_class=vehicle_class)}),
+    t AS (SELECT *, (hb + 8) // 24 AS dayn, (hb + 8) % 24 AS lhour FROM b)
+    SELECT *, ((dayn + 3) % 7) + 1 AS dow, dayn - ((dayn + 3) % 7) AS weekn,
+           to_timestamp(hb * 3600) AS hour_start
+    FROM t"""
+
+
+def _hour_cube_select(*, has_flow: bool, vehicle_class: str | None) -> str:
     v_cols = ",\n  ".join(
         f"count(*) FILTER (WHERE violation = '{v}')::BIGINT AS n_{v}" for v in VIOLATIONS)
     p_cols = ",\n  ".join(
@@ -194,10 +208,9 @@ def hour_cube_sql(*, has_flow: bool, vehicle_class: str | None = "ebike") -> str
           AS hb, sum(n_ebike)::BIGINT AS flow_ebike
         FROM flow GROUP BY ALL"""
         return f"""
-        CREATE OR REPLACE TABLE cube AS
         WITH d AS ({det}), f AS ({flow})
         SELECT coalesce(d.camera_id, f.camera_id) AS camera_id,
-               to_timestamp(coalesce(d.hb, f.hb) * 3600) AS hour_start,
+               coalesce(d.hb, f.hb) AS hb,
                coalesce(d.n_det, 0) AS n_det,
                CASE WHEN f.flow_ebike IS NULL THEN coalesce(d.n_det, 0)
                     ELSE greatest(f.flow_ebike, coalesce(d.n_det, 0)) END AS n_passes,
@@ -206,9 +219,8 @@ def hour_cube_sql(*, has_flow: bool, vehicle_class: str | None = "ebike") -> str
         FROM d FULL OUTER JOIN f ON d.camera_id = f.camera_id AND d.hb = f.hb
         """
     return f"""
-    CREATE OR REPLACE TABLE cube AS
     WITH d AS ({det})
-    SELECT d.camera_id, to_timestamp(d.hb * 3600) AS hour_start, d.n_det, d.n_det AS n_passes,
+    SELECT d.camera_id, d.hb, d.n_det, d.n_det AS n_passes,
            {zero_v},
            d.n_delivery, d.n_viol_delivery, {zero_p}
     FROM d"""
@@ -237,12 +249,23 @@ def _level_key(level: str) -> str:
     return "'city'" if key is None else f"c.{key}"
 
 
-def _period_expr(period: str) -> str:
+def _day_ts(expr: str) -> str:
+    """TIMESTAMPTZ of the local midnight of day number ``expr`` (UTC+8)."""
+    return f"to_timestamp(({expr}) * 86400 - 28800)"
+
+
+def _period_expr(period: str) -> tuple[str, str]:
+    """(integer period key over the cube rows ``q``, SQL turning key ``pkey`` into the
+    period's local start as TIMESTAMPTZ)."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {list(PERIODS)}, got {period!r}")
-    if period == "all":
-        return "min(q.hour_start) OVER ()"
-    return f"date_trunc('{period}', q.hour_start)"
+    if period == "hour":
+        return "q.hb", "to_timestamp(pkey * 3600)"
+    if period == "day":
+        return "q.dayn", _day_ts("pkey")
+    if period == "week":
+        return "q.weekn", _day_ts("pkey")
+    return "min(q.dayn) OVER ()", _day_ts("pkey")
 
 
 def indicators_sql(level: str, period: str, *, where: str | None = None) -> str:
@@ -259,18 +282,18 @@ def indicators_sql(level: str, period: str, *, where: str | None = None) -> str:
     name = "c.road_name" if level == "road" else "NULL"
     cond = f"WHERE {where}" if where else ""
     src = "cube" if period == "hour" else "cube_day"
+    pkey, pstart = _period_expr(period)
     return f"""
     WITH q AS (SELECT * FROM {src} {cond}),
     j AS (
-      SELECT CAST({key} AS VARCHAR) AS unit_id, {name} AS unit_name,
-             {_period_expr(period)} AS period_start, q.*
+      SELECT CAST({key} AS VARCHAR) AS unit_id, {name} AS unit_name, {pkey} AS pkey, q.*
       FROM q JOIN cameras c ON c.camera_id = q.camera_id),
     g AS (
-      SELECT unit_id, any_value(unit_name) AS unit_name, period_start, {sums},
-             count(DISTINCT CAST(hour_start AS DATE)) AS n_days
-      FROM j GROUP BY unit_id, period_start),
+      SELECT unit_id, any_value(unit_name) AS unit_name, pkey, {sums},
+             count(DISTINCT dayn) AS n_days
+      FROM j GROUP BY unit_id, pkey),
     r AS (
-      SELECT *, ({nviol}) AS n_violations FROM g)
+      SELECT *, ({nviol}) AS n_violations, {pstart} AS period_start FROM g)
     SELECT '{level}' AS level, '{period}' AS period, unit_id, unit_name, period_start,
            {", ".join(_sum_cols())}, n_violations, n_days,
            n_passes / nullif(n_days, 0) AS daily_flow,
@@ -281,11 +304,11 @@ def indicators_sql(level: str, period: str, *, where: str | None = None) -> str:
            n_delivery / nullif(n_det, 0) AS delivery_share,
            {shares}, {prates},
            n_viol_delivery / nullif(n_violations, 0) AS delivery_violation_share, {vshares},
-           rank() OVER (PARTITION BY period_start ORDER BY
+           rank() OVER (PARTITION BY pkey ORDER BY
                         n_violations / nullif(n_passes, 0) DESC NULLS LAST) AS rank_rate_any,
-           rank() OVER (PARTITION BY period_start ORDER BY
+           rank() OVER (PARTITION BY pkey ORDER BY
                         n_passes / nullif(n_days, 0) DESC NULLS LAST) AS rank_daily_flow
-    FROM r ORDER BY period_start, unit_id"""
+    FROM r ORDER BY pkey, unit_id"""
 
 
 def indicators(db: CameraDB, level: str, period: str) -> pd.DataFrame:
@@ -320,10 +343,10 @@ def hour_weekday_profile(db: CameraDB, level: str = "city") -> pd.DataFrame:
     nviol = " + ".join(f"q.n_{v}" for v in VIOLATIONS)
     return db.sql(f"""
     SELECT '{level}' AS level, CAST({key} AS VARCHAR) AS unit_id,
-           isodow(q.hour_start) AS weekday, hour(q.hour_start) AS hour,
+           q.dow AS weekday, q.lhour AS hour,
            sum(q.n_passes)::BIGINT AS n_passes, sum({nviol})::BIGINT AS n_violations,
            sum(q.n_no_helmet)::BIGINT AS n_no_helmet, sum(q.n_red_light)::BIGINT AS n_red_light,
-           sum(q.n_passes) / count(DISTINCT CAST(q.hour_start AS DATE)) AS mean_passes,
+           sum(q.n_passes) / count(DISTINCT q.dayn) AS mean_passes,
            sum({nviol}) / nullif(sum(q.n_passes), 0) AS rate_any
     FROM cube q JOIN cameras c ON c.camera_id = q.camera_id
     GROUP BY ALL ORDER BY unit_id, weekday, hour""")
@@ -334,10 +357,13 @@ def band_week_counts(db: CameraDB) -> pd.DataFrame:
     the hotspot analysis). Columns: camera_id, week_start, band, n_passes, ``n_<v>``."""
     sums = ", ".join(f"sum(n_{v})::BIGINT AS n_{v}" for v in VIOLATIONS)
     return db.sql(f"""
-    SELECT camera_id, date_trunc('week', hour_start) AS week_start,
-           {time_band_sql('hour(hour_start)')} AS band,
-           sum(n_passes)::BIGINT AS n_passes, {sums}
-    FROM cube GROUP BY ALL ORDER BY camera_id, week_start, band""")
+    WITH w AS (
+      SELECT camera_id, weekn, {time_band_sql('lhour')} AS band,
+             sum(n_passes)::BIGINT AS n_passes, {sums}
+      FROM cube GROUP BY ALL)
+    SELECT camera_id, {_day_ts('weekn')} AS week_start, band, n_passes,
+           {", ".join(f"n_{v}" for v in VIOLATIONS)}
+    FROM w ORDER BY camera_id, weekn, band""")
 
 
 def camera_type_counts(db: CameraDB) -> pd.DataFrame:
