@@ -70,6 +70,8 @@ def config() -> ForecasterConfig:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--origin", default="2017-03-01")
+    ap.add_argument("--pooled-origins", nargs="*", default=[],
+                    help="also back-test these origins and print PAI pooled over them (Σn/ΣN)/(a/A)")
     ap.add_argument("--res", type=int, default=10)
     ap.add_argument("--categories", nargs="*", default=list(FILES))
     ap.add_argument("--horizons", nargs="*", default=list(HORIZONS))
@@ -100,6 +102,21 @@ def main() -> None:
         print(f"mean PAI ratio ours/best baseline: {ratio.mean():.2f}; ahead on "
               f"{int((ratio > 1).sum())}/{len(ratio)} (category, horizon); "
               f"mean ratio of sums: {pai['xgboost'].sum() / best_base.sum():.2f}")
+    if args.pooled_origins:
+        pooled = [res.assign(origin=args.origin)]
+        for o in args.pooled_origins:
+            r = backtest(events, grid, o, args.categories, {h: HORIZONS[h] for h in args.horizons},
+                         config(), budgets=budgets, shares=(), cell_area=area_ft2, total_area=CITY_AREA_FT2)
+            r["budget"] = r["budget"].map(lambda b: f"{float(b) / MI2_FT2:.2f}mi2")
+            pooled.append(r.assign(origin=o))
+        allr = pd.concat(pooled, ignore_index=True)
+        g = allr.groupby(["budget", "category", "horizon", "method"], sort=False)[["n", "N", "area"]].sum()
+        g["pai"] = (g["n"] / g["N"]) / (g["area"] / (CITY_AREA_FT2 * allr["origin"].nunique()))
+        print(f"\n=== PAI pooled over origins {[args.origin, *args.pooled_origins]} ===")
+        for budget, t in g.reset_index().groupby("budget", sort=False):
+            pai = t.pivot_table(index=["category", "horizon"], columns="method", values="pai", sort=False)
+            pai["ours/best"] = pai["xgboost"] / pai[["naive", "kde", "hotspot"]].max(axis=1)
+            print(f"-- {budget}\n{pai.round(2).to_string()}\nmean ratio {pai['ours/best'].mean():.2f}")
     cal = res[res.method == "xgboost"].drop_duplicates(["category", "horizon"])
     print("\nour calibrated p_event: Brier / log loss per (category, horizon)")
     print(cal[["category", "horizon", "brier", "log_loss", "naive_weeks", "kde_bandwidth_m"]].to_string(index=False))

@@ -127,6 +127,7 @@ def run_forecast(events: pd.DataFrame, res: int, horizon_days: int, origin: str 
         points_to_cells,
         polygon_to_cells,
     )
+    from scoring.features import FeatureSpec
     from scoring.forecast import Forecaster, ForecasterConfig
 
     days = day_number(events["occurred_at"])
@@ -138,7 +139,11 @@ def run_forecast(events: pd.DataFrame, res: int, horizon_days: int, origin: str 
         cells = np.union1d(cells, ev_cells[ev_cells != 0])
     grid = CellGrid.from_cells(cells)
     step_days = 7 if horizon_days >= 7 else 1
-    cfg = ForecasterConfig(horizon_days=horizon_days, origin_step_days=step_days, calibration_origins=1)
+    # long windows and the prospective-hotspot signal as well: real event files are sparse per
+    # cell, and long-run hotspots carry most of the signal (Portland back-tests)
+    spec = FeatureSpec(windows=(1, 2, 4, 13, 26, 52), nbr_windows=(1, 4, 13, 52), hotspot=True)
+    cfg = ForecasterConfig(horizon_days=horizon_days, origin_step_days=step_days, calibration_origins=1,
+                           spec=spec)
     # as many training origins as the history allows (each needs 4 weeks of history before it)
     span = o_day - int(days.min()) - 2 * horizon_days - 28
     cfg.n_origins = int(max(1, min(n_origins, span // step_days + 1)))
