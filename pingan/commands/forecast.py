@@ -121,13 +121,13 @@ def run_forecast(events: pd.DataFrame, res: int, horizon_days: int, origin: str 
     """Forecast frame (``h3`` string, ``score``, ``p_event``, ``expected_count``, ``top_factors``)."""
     from scoring.features import (
         CellGrid,
+        FeatureSpec,
         bin_events,
         cells_to_str,
         day_number,
         points_to_cells,
         polygon_to_cells,
     )
-    from scoring.features import FeatureSpec
     from scoring.forecast import Forecaster, ForecasterConfig
 
     days = day_number(events["occurred_at"])
