@@ -192,6 +192,10 @@ def _units_gi(agg: pd.DataFrame, unit: str, w: libpysal.weights.W, order: pd.Ind
               bands: Sequence[str], violations: Sequence[str], value: str, alpha: float,
               extra_keys: Sequence[str] = ()) -> pd.DataFrame:
     """Gi* per (extra keys, band, violation) over all units in ``order`` (missing = 0)."""
+    # Self-weights added once here rather than by esda on every call (a W copy each time).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = libpysal.weights.fill_diagonal(w, 1.0)
     out = []
     for keys, g in agg.groupby(list(extra_keys) + ["band"], sort=True):
         cnt = ["n_passes"] + [f"n_{v}" for v in VIOLATIONS]
