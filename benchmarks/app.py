@@ -48,7 +48,7 @@ window.dash_clientside.set_props(id, {value: value});
 """
 
 
-def _conftest():  # noqa: ANN202 - the test module with the view-table builder
+def _conftest():
     spec = importlib.util.spec_from_file_location("dash_conftest", ROOT / "tests" / "dashboards" / "conftest.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)  # type: ignore[union-attr]

@@ -56,6 +56,7 @@ def create_app(data: AppData, settings: Any = None) -> dash.Dash:
 
     _add_report_download(app)
     _add_geometry_route(app)
+    data.cells_geojson_bytes()  # build the geometry before the first visitor asks for it
     return app
 
 
@@ -66,7 +67,7 @@ def _add_geometry_route(app: dash.Dash) -> None:
     from dashboards.maplayers import CELLS_URL
 
     @app.server.route(CELLS_URL)
-    def _cells():  # noqa: ANN202 - flask view
+    def _cells():
         resp = flask.Response(state.data().cells_geojson_bytes(), mimetype="application/geo+json")
         resp.headers["Cache-Control"] = "private, max-age=3600"
         return resp
@@ -77,7 +78,7 @@ def _add_report_download(app: dash.Dash) -> None:
     import flask
 
     @app.server.route("/download/report/<path:name>")
-    def _report(name: str):  # noqa: ANN202 - flask view
+    def _report(name: str):
         s = state.settings()
         folder = Path(getattr(s, "workdir", "var")) / "reports"
         target = (folder / name).resolve()

@@ -108,6 +108,6 @@ def bounds_of(geoms: gpd.GeoSeries) -> list[list[float]]:
     return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
-def feature_of(geom) -> dict[str, Any]:  # noqa: ANN001 - shapely geometry
+def feature_of(geom) -> dict[str, Any]:
     """One GeoJSON geometry dict."""
     return mapping(geom)

@@ -8,15 +8,20 @@ import pandas as pd
 CHILD_LEVEL = {"city": "county", "county": "township", "township": "grid", "grid": "cell"}
 
 
+def _as_str(col: pd.Series) -> pd.Series:
+    """A column as str without a copy when it already holds str (period, codes)."""
+    return col if col.dtype == object else col.astype(str)
+
+
 def scores_for(cell_scores: pd.DataFrame, theme: str, period: str,
                area: dict | None = None) -> pd.DataFrame:
     """Cell scores of one theme and period, optionally limited to the cells of ``area``."""
     if cell_scores.empty:
         return cell_scores
-    s = cell_scores[(cell_scores["theme"] == theme) & (cell_scores["period"].astype(str) == period)]
+    s = cell_scores[(cell_scores["theme"] == theme) & (_as_str(cell_scores["period"]) == period)]
     if area and area.get("level") in ("county", "township", "grid"):
         col = {"county": "county_adcode", "township": "township_code", "grid": "grid_id"}[area["level"]]
-        s = s[s[col].astype(str) == str(area["code"])]
+        s = s[_as_str(s[col]) == str(area["code"])]
     return s
 
 

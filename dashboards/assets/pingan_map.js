@@ -21,9 +21,10 @@ function pinganCellStyle(i) {
     const colors = h.colors || ["#2c7bb6", "#fecc5c", "#fd8d3c", "#d7191c"];
     let k = 0;
     for (let j = 0; j < steps.length; j++) { if (v >= steps[j]) { k = j; } }
-    const hl = m.hl.has(i);
-    return {fillColor: colors[k], color: hl ? "#000" : colors[k], weight: hl ? 1.2 : 0.2,
-            opacity: 1.0, fillOpacity: hl ? 0.85 : 0.65};
+    // a selected area: its cells keep full colour, the rest of the city fades
+    const dim = m.hl.size > 0 && !m.hl.has(i);
+    return {fillColor: colors[k], color: colors[k], weight: 0.2, opacity: dim ? 0.2 : 1.0,
+            fillOpacity: dim ? 0.15 : 0.75};
 }
 
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
@@ -36,10 +37,22 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             m.version += 1;
             m.calls = 0;
             m.first = performance.now();
+            // Write the style into each layer's options and redraw the canvas once: setStyle()
+            // per layer recomputes bounds and extends the redraw region 20,000+ times.
             const layers = m.layers;
+            let renderer = null;
             for (let i = 0; i < layers.length; i++) {
-                if (layers[i]) { layers[i].setStyle(pinganCellStyle(i)); }
+                const l = layers[i];
+                if (!l) { continue; }
+                Object.assign(l.options, pinganCellStyle(i));
+                if (l._renderer && !l._renderer._ctx) { l._updateStyle(); }  // SVG renderer
+                renderer = renderer || l._renderer;
             }
+            if (renderer && renderer._ctx && renderer._map) {
+                renderer._redrawBounds = null;
+                renderer._redraw();
+            }
+            m.loopMs = performance.now() - m.first;
             return m.version;
         }
     }

@@ -64,7 +64,7 @@ def hour_weekday_figure(matrix: pd.DataFrame, lang: str) -> go.Figure:
     fig = go.Figure(go.Heatmap(z=(100 * matrix.to_numpy()).round(2), x=list(matrix.columns),
                                y=[str(i) for i in matrix.index], colorscale="YlOrRd",
                                colorbar={"title": "%"}))
-    fig.update_layout(height=300, margin=dict(l=40, r=10, t=10, b=30),
+    fig.update_layout(height=300, margin={"l": 40, "r": 10, "t": 10, "b": 30},
                       xaxis_title="hour" if lang == "en" else "小时",
                       yaxis_title="weekday" if lang == "en" else "星期")
     return fig

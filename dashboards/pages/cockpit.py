@@ -8,10 +8,22 @@ from typing import Any
 import dash
 import dash_leaflet as dl
 import numpy as np
-from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash import (
+    ALL,
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    dcc,
+    html,
+    no_update,
+)
 
 from dashboards import maplayers, queries, state
-from dashboards.i18n import lang_of, t
+from dashboards.i18n import t
 
 dash.register_page(__name__, path="/", name="cockpit", title="驾驶舱 · pingan")
 

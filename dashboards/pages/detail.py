@@ -16,7 +16,7 @@ from dashboards.i18n import t
 dash.register_page(__name__, path="/detail", name="detail", title="详情 · pingan")
 
 
-def cell_detail_frames(cell: int, d) -> dict[str, pd.DataFrame]:  # noqa: ANN001 - AppData
+def cell_detail_frames(cell: int, d) -> dict[str, pd.DataFrame]:
     """The frames the detail page shows for one cell (pure filtering of the view tables)."""
     cs, cf, w = d.table("cell_scores"), d.table("cell_factors"), d.table("warnings")
     out = {
@@ -60,7 +60,7 @@ def layout(cell: str | None = None, lang: str | None = None, **_: Any) -> Any:
         fac = fac.assign(factor_label=fac[label] if label in fac.columns else fac["factor"])
     trend = f["scores"][f["scores"]["theme"] == head["theme"]].sort_values("period")
     fig = go.Figure(go.Scatter(x=trend["period"].astype(str), y=trend["score"], mode="lines+markers"))
-    fig.update_layout(height=240, margin=dict(l=30, r=10, t=10, b=30), yaxis_title=t("index", lang))
+    fig.update_layout(height=240, margin={"l": 30, "r": 10, "t": 10, "b": 30}, yaxis_title=t("index", lang))
     return html.Div([
         html.Div([html.H3(f"{cell} · {t(head['colour'], lang)} · {head['score']:.1f}", id="detail-title"),
                   html.Div(f"{t('period', lang)}: {latest}")], className="panel"),

@@ -98,7 +98,7 @@ def report_context(data: Any, month: str, lang: str = "zh") -> dict[str, Any]:
                                  crs="EPSG:4326")
         hc = maplayers.hot_cells(data.table("hotspots_h3"))
         hot_g = gpd.GeoDataFrame(geometry=cells_to_polygons(hc).values, crs="EPSG:4326") if len(hc) else None
-        ctx["n_hot"] = int(len(hc))
+        ctx["n_hot"] = len(hc)
         ctx["map"] = figures.risk_map(cells, counties, f"{t('composite', lang)} · {cur}", hot_g)
         a_s = data.table("area_scores")
         for level, key in (("county", "ranking_county"), ("township", "ranking_township")):

@@ -12,12 +12,12 @@ import geopandas as gpd
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
 
-from data_contracts.vocab import RISK_COLOURS  # noqa: E402
+from data_contracts.vocab import RISK_COLOURS
 
 COLOUR_HEX = {c[0]: c[3] for c in RISK_COLOURS}
 _CJK_CANDIDATES = ("Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Zen Hei", "Source Han Sans SC")

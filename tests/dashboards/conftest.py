@@ -58,7 +58,7 @@ def build_areas(seed: int = 0) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.
     return counties, towns, grids
 
 
-def areas_table(counties, towns, grids) -> gpd.GeoDataFrame:  # noqa: ANN001
+def areas_table(counties, towns, grids) -> gpd.GeoDataFrame:
     """The ``areas`` view table: level, code, name, parent_code, geometry."""
     parts = [
         pd.DataFrame({"level": "county", "code": counties["adcode"].astype(str), "name": counties["name"],
@@ -72,7 +72,7 @@ def areas_table(counties, towns, grids) -> gpd.GeoDataFrame:  # noqa: ANN001
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs="EPSG:4326")
 
 
-def study_cells(counties, towns, grids, k: int = 2) -> pd.DataFrame:  # noqa: ANN001
+def study_cells(counties, towns, grids, k: int = 2) -> pd.DataFrame:
     """Res-9 H3 cells in k-disks around each township's representative point, with their
     county, township and grid (cells whose centre falls outside the city are dropped)."""
     from geo.admin import assign_areas
@@ -93,7 +93,7 @@ def study_cells(counties, towns, grids, k: int = 2) -> pd.DataFrame:  # noqa: AN
     return df
 
 
-def score_field(cells: pd.DataFrame, counties, rng: np.random.Generator) -> np.ndarray:  # noqa: ANN001
+def score_field(cells: pd.DataFrame, counties, rng: np.random.Generator) -> np.ndarray:
     """A smooth 0–100 base field: high near county seats (urban cores), noisy elsewhere."""
     seats = counties.geometry.representative_point()
     d = np.min(np.hypot(cells["lon"].to_numpy()[:, None] - seats.x.to_numpy()[None, :],

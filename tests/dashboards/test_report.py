@@ -16,7 +16,7 @@ from dashboards.report.build import ReportError, pick_periods
 
 HEADINGS = ("一、全市风险指数与颜色分布", "二、区县与乡镇（街道）排名", "三、风险地图与视频违法热点",
             "四、各主题预警", "五、电动自行车交通违法分析", "六、数据质量", "七、模型验证情况")
-CJK_FONT = re.compile(r"(CJK|SourceHan|Source-Han|WenQuanYi|SimSun|SimHei|YaHei)", re.I)
+CJK_FONT = re.compile(r"(CJK|SourceHan|Source-Han|WenQuanYi|SimSun|SimHei|YaHei)", re.IGNORECASE)
 
 
 def pdf_fonts(reader: PdfReader) -> set[str]:
@@ -61,7 +61,7 @@ def test_pdf_pages_headings_figures_and_cjk_font(report: Any, view_tables: dict)
 
 def test_html_is_self_contained(report: Any) -> None:
     html = report.html_path.read_text(encoding="utf-8")
-    refs = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)""", html, re.I)
+    refs = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)""", html, re.IGNORECASE)
     assert refs and all(r.startswith("data:image/png;base64,") for r in refs)
     assert not re.search(r"https?://", html)
     assert not re.search(r"@import|url\(", html)
