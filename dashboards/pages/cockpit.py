@@ -164,9 +164,14 @@ def zoom_to(area: dict) -> dict:
           Input("back-city", "n_clicks"),
           State("sel-area", "data"), prevent_initial_call=True)
 def drill(_clicks: list, county_click: dict | None, _back: int | None, area: dict) -> dict:
+    # The side panel re-renders its buttons on every filter change, which fires this callback
+    # with n_clicks None: only a real click (a truthy value) may change the selection.
+    if not any(t.get("value") for t in ctx.triggered):
+        return no_update
     trig = ctx.triggered_id
     if trig == "back-city":
-        return {"level": "city", "code": None}
+        new = {"level": "city", "code": None}
+        return new if area != new else no_update
     if trig == "counties" and county_click:
         return {"level": "county", "code": str(county_click["properties"]["code"])}
     if isinstance(trig, dict) and trig.get("type") == "drill":

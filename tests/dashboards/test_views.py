@@ -99,3 +99,38 @@ def test_routes_geometry_and_empty_pages(dash_app: Any, view_tables: dict, tmp_p
             assert ("本周期暂无数据" if mod != "detail" else "点击网格") in found
     finally:
         state.set_data(*old)
+
+
+def test_pingan_serve_starts_the_app(view_store: Any, workdir, tmp_path) -> None:  # noqa: ANN001
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    cfg = tmp_path / "pingan.toml"
+    cfg.write_text(f'[pingan]\nworkdir = "{workdir}"\n', encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen([sys.executable, "-m", "pingan.cli", "serve", "--port", str(port), "--config", str(cfg)],
+                            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        end = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
+                    assert r.status == 200 and b"_dash-config" in r.read()
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read().decode()
+                assert time.monotonic() < end, "pingan serve did not answer within 60 s"
+                time.sleep(0.3)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/pingan/cells.geojson", timeout=10) as r:
+            assert len(json.loads(r.read())["features"]) == view_store.read("cell_scores")["h3_9"].nunique()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
