@@ -181,18 +181,27 @@ def run_pingan(out: Path) -> dict:
     audits = pd.read_parquet(out / "audits.parquet")
     clips = pd.read_parquet(out / "audit_clips.parquet")
     steps: dict[str, float] = {}
+    steps_cpu: dict[str, float] = {}
+    last_cpu = [_cpu_s()]
+
+    def on_step(name: str, sec: float) -> None:
+        steps[name] = round(sec, 2)
+        now = _cpu_s()
+        steps_cpu[name] = round(now - last_cpu[0], 2)
+        last_cpu[0] = now
+
     t0 = time.perf_counter()
     res = run_camera_analytics(
         cams, str(out / "detections" / "*.parquet"), str(out / "flow" / "*.parquet"), audits,
         clips.assign(camera_id=lambda c: c["camera_id"]),
         config=CameraAnalyticsConfig(threads=2, memory_limit="4GB", site_budget=1000),
-        on_step=lambda n, s: steps.__setitem__(n, round(s, 2)))
+        on_step=on_step)
     total = time.perf_counter() - t0
     ci = res["camera_indicators"]
     city = ci[(ci["level"] == "city") & (ci["period"] == "all")].iloc[0]
     h = res["hotspots_h3"]
     return {"phase": "pingan", "seconds": total, "cpu_s": _cpu_s(), "peak_mb": _peak_mb(),
-            "steps": steps,
+            "steps": steps, "steps_cpu": steps_cpu,
             "rows": {k: len(v) for k, v in res.items()},
             "city_n_det": int(city["n_det"]), "city_passes": int(city["n_passes"]),
             "hot_cells_all_bands": int(((h["class"] == "hot") & (h["band"] == "all")).sum())}
@@ -271,7 +280,8 @@ def main() -> None:
               f"in {g['seconds']:.1f} s (peak {g['peak_mb']:.0f} MB)", flush=True)
     p = _child(["pingan", *base])
     print(f"pingan (DuckDB + esda): {p['seconds']:.1f} s wall, {p.get('cpu_s', 0):.1f} s CPU, "
-          f"peak {p['peak_mb']:.0f} MB; steps {p['steps']}")
+          f"peak {p['peak_mb']:.0f} MB; steps (wall s) {p['steps']}; "
+          f"steps (CPU s) {p.get('steps_cpu')}")
     print(f"  rows out: {p['rows']}")
     print(f"  city detections {p['city_n_det']:,}, passes {p['city_passes']:,}, "
           f"hot H3 cells (all bands) {p['hot_cells_all_bands']}", flush=True)
