@@ -49,7 +49,9 @@ window.dash_clientside.set_props(id, {value: value});
 
 
 def _conftest():
-    spec = importlib.util.spec_from_file_location("dash_conftest", ROOT / "tests" / "dashboards" / "conftest.py")
+    spec = importlib.util.spec_from_file_location(
+        "dash_conftest", ROOT / "tests" / "dashboards" / "conftest.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)  # type: ignore[union-attr]
     return mod
@@ -57,7 +59,9 @@ def _conftest():
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--k", type=int, default=8, help="k-disk radius around each township (8 → ~30k cells)")
+    ap.add_argument(
+        "--k", type=int, default=8, help="k-disk radius around each township (8 → ~30k cells)"
+    )
     ap.add_argument("--changes", type=int, default=40, help="filter changes to time")
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     ap.add_argument("--chromedriver", default="/usr/bin/chromedriver")
@@ -79,9 +83,13 @@ def main() -> None:
         tables = c.build_view_tables(seed=1, k=args.k)
         store = c.write_store(tmp / "store", tables)
         n_cells = int(tables["cell_scores"]["h3_9"].nunique())
-        print(f"data: {n_cells} cells, {len(tables['cell_scores'])} cell scores, "
-              f"built+stored in {time.perf_counter() - t:.1f} s")
-        geo_mb = len(json.dumps(maplayers.cells_geojson(tables["cell_scores"]["h3_9"].unique()))) / 1e6
+        print(
+            f"data: {n_cells} cells, {len(tables['cell_scores'])} cell scores, "
+            f"built+stored in {time.perf_counter() - t:.1f} s"
+        )
+        geo_mb = (
+            len(json.dumps(maplayers.cells_geojson(tables["cell_scores"]["h3_9"].unique()))) / 1e6
+        )
         print(f"cell geometry sent once: {geo_mb:.1f} MB GeoJSON")
 
         data = AppData(store)
@@ -99,8 +107,10 @@ def main() -> None:
             drv.get(srv.url + "/")
             paint_ms = drv.execute_async_script(FIRST_PAINT_JS, n_cells)
             wall = time.perf_counter() - t
-            print(f"first map paint: {paint_ms / 1000:.2f} s after navigation start "
-                  f"(wall {wall:.2f} s incl. driver) (target ≤ 2 s)")
+            print(
+                f"first map paint: {paint_ms / 1000:.2f} s after navigation start "
+                f"(wall {wall:.2f} s incl. driver) (target ≤ 2 s)"
+            )
             # warm-up, then alternate themes and periods
             themes = [th[0] for th in c.THEMES]
             periods = list(c.PERIODS)
@@ -108,12 +118,22 @@ def main() -> None:
             lat: list[float] = []
             for i in range(args.changes):
                 if i % 2:
-                    lat.append(drv.execute_async_script(CHANGE_JS, "period", periods[i % len(periods)], n_cells))
+                    lat.append(
+                        drv.execute_async_script(
+                            CHANGE_JS, "period", periods[i % len(periods)], n_cells
+                        )
+                    )
                 else:
-                    lat.append(drv.execute_async_script(CHANGE_JS, "theme", themes[i % len(themes)], n_cells))
+                    lat.append(
+                        drv.execute_async_script(
+                            CHANGE_JS, "theme", themes[i % len(themes)], n_cells
+                        )
+                    )
             q = statistics.quantiles(lat, n=20)
-            print(f"filter change → repaint ({len(lat)} changes): p50 {statistics.median(lat):.0f} ms, "
-                  f"p95 {q[18]:.0f} ms, max {max(lat):.0f} ms (target p95 ≤ 300 ms)")
+            print(
+                f"filter change → repaint ({len(lat)} changes): p50 {statistics.median(lat):.0f} ms, "
+                f"p95 {q[18]:.0f} ms, max {max(lat):.0f} ms (target p95 ≤ 300 ms)"
+            )
         finally:
             drv.quit()
             srv.stop()

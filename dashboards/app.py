@@ -18,18 +18,36 @@ from dashboards.i18n import lang_of, t
 
 HERE = Path(__file__).resolve().parent
 
-NAV = (("/", "nav_cockpit"), ("/detail", "nav_detail"), ("/workbench", "nav_workbench"),
-       ("/camera", "nav_camera"), ("/quality", "nav_quality"))
+NAV = (
+    ("/", "nav_cockpit"),
+    ("/detail", "nav_detail"),
+    ("/workbench", "nav_workbench"),
+    ("/camera", "nav_camera"),
+    ("/quality", "nav_quality"),
+)
 
 
 def _navbar(lang: str, path: str) -> list[Any]:
     q = "?lang=en" if lang == "en" else ""
     other = "zh" if lang == "en" else "en"
-    links = [dcc.Link(t(key, lang), href=f"{href}{q}", className="nav-link" + (" active" if href == path else ""))
-             for href, key in NAV]
-    return [html.Span(t("app_title", lang), className="brand"), *links,
-            dcc.Link(t("lang_switch", lang), id="lang-switch", href=f"{path}?lang={other}",
-                     className="nav-link lang")]
+    links = [
+        dcc.Link(
+            t(key, lang),
+            href=f"{href}{q}",
+            className="nav-link" + (" active" if href == path else ""),
+        )
+        for href, key in NAV
+    ]
+    return [
+        html.Span(t("app_title", lang), className="brand"),
+        *links,
+        dcc.Link(
+            t("lang_switch", lang),
+            id="lang-switch",
+            href=f"{path}?lang={other}",
+            className="nav-link lang",
+        ),
+    ]
 
 
 def create_app(data: AppData, settings: Any = None) -> dash.Dash:
@@ -44,11 +62,13 @@ def create_app(data: AppData, settings: Any = None) -> dash.Dash:
         suppress_callback_exceptions=True,
         title="平安 pingan",
     )
-    app.layout = html.Div([
-        dcc.Location(id="url"),
-        html.Nav(id="navbar", className="navbar"),
-        html.Main(dash.page_container, className="main"),
-    ])
+    app.layout = html.Div(
+        [
+            dcc.Location(id="url"),
+            html.Nav(id="navbar", className="navbar"),
+            html.Main(dash.page_container, className="main"),
+        ]
+    )
 
     @app.callback(Output("navbar", "children"), Input("url", "pathname"), Input("url", "search"))
     def _nav(pathname: str | None, search: str | None) -> list[Any]:
@@ -74,21 +94,45 @@ def _add_geometry_route(app: dash.Dash) -> None:
 
 
 def _add_report_download(app: dash.Dash) -> None:
-    """Serve the latest generated report files (HTML/PDF) from the workdir's reports folder."""
+    """Serve the generated report files (HTML/PDF) from the workdir's reports folder.
+
+    ``latest.pdf`` / ``latest.html`` are built on first request when no report exists yet (for
+    the month of the newest scored period), so the cockpit's download link always works.
+    """
     import flask
 
     @app.server.route("/download/report/<path:name>")
     def _report(name: str):
         s = state.settings()
-        folder = Path(getattr(s, "workdir", "var")) / "reports"
+        folder = (Path(getattr(s, "workdir", "var")) / "reports").resolve()
         target = (folder / name).resolve()
-        if not str(target).startswith(str(folder.resolve())) or not target.is_file():
+        if target.parent != folder:
+            flask.abort(404)
+        if (
+            not target.is_file()
+            and name in ("latest.pdf", "latest.html")
+            and state.data().periods()
+        ):
+            from dashboards.report import build_report
+
+            build_report(
+                state.data(),
+                state.data().periods()[0][:7],
+                folder,
+                lang=getattr(s, "language", "zh"),
+            )
+        if not target.is_file():
             flask.abort(404)
         return flask.send_file(target, as_attachment=True)
 
 
-def serve(data: AppData, settings: Any = None, host: str = "127.0.0.1", port: int = 8050,
-          debug: bool = False) -> None:
+def serve(
+    data: AppData,
+    settings: Any = None,
+    host: str = "127.0.0.1",
+    port: int = 8050,
+    debug: bool = False,
+) -> None:
     """Run the app with its built-in server (analyst workstation / demo)."""
     app = create_app(data, settings)
     app.run(host=host, port=port, debug=debug)

@@ -53,8 +53,11 @@ class AppData:
         """The study area's cells (int64, sorted): the order geometry is sent to the browser."""
         if "cells" not in self._derived:
             cs = self.table("cell_scores")
-            self._derived["cells"] = (np.sort(cs["h3_9"].astype("int64").unique()) if not cs.empty
-                                      else np.zeros(0, dtype=np.int64))
+            self._derived["cells"] = (
+                np.sort(cs["h3_9"].astype("int64").unique())
+                if not cs.empty
+                else np.zeros(0, dtype=np.int64)
+            )
         return self._derived["cells"]
 
     def cells_geojson_bytes(self) -> bytes:
@@ -64,8 +67,9 @@ class AppData:
 
             from dashboards.maplayers import cells_geojson
 
-            self._derived["cells_geojson"] = json.dumps(cells_geojson(self.cells()),
-                                                        separators=(",", ":")).encode()
+            self._derived["cells_geojson"] = json.dumps(
+                cells_geojson(self.cells()), separators=(",", ":")
+            ).encode()
         return self._derived["cells_geojson"]
 
     def periods(self) -> list[str]:

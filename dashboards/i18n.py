@@ -89,7 +89,10 @@ TEXT: Final[dict[str, tuple[str, str]]] = {
     "accepted": ("入库", "Accepted"),
     "quarantined": ("隔离", "Quarantined"),
     "download_report": ("下载风险指数报告", "Download risk-index report"),
-    "select_cell": ("在驾驶舱地图上点击网格查看详情", "Click a cell on the cockpit map to see its detail"),
+    "select_cell": (
+        "在驾驶舱地图上点击网格查看详情",
+        "Click a cell on the cockpit map to see its detail",
+    ),
 }
 
 

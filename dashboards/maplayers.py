@@ -37,14 +37,23 @@ def cells_geojson(cells: np.ndarray, digits: int = 5) -> dict[str, Any]:
     feats = []
     # one small loop building geometry once per app start (not on a filter hot path)
     for i, s in enumerate(ids):
-        ring = [[round(lng, digits), round(lat, digits)] for lat, lng in h3.cell_to_boundary(str(s))]
+        ring = [
+            [round(lng, digits), round(lat, digits)] for lat, lng in h3.cell_to_boundary(str(s))
+        ]
         ring.append(ring[0])
-        feats.append({"type": "Feature", "properties": {"i": i, "h3": str(s)},
-                      "geometry": {"type": "Polygon", "coordinates": [ring]}})
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {"i": i, "h3": str(s)},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
     return {"type": "FeatureCollection", "features": feats}
 
 
-def cell_values(cells: np.ndarray, scores: pd.DataFrame, value_col: str = "score") -> list[float | None]:
+def cell_values(
+    cells: np.ndarray, scores: pd.DataFrame, value_col: str = "score"
+) -> list[float | None]:
     """Values aligned to ``cells`` (``None`` where a cell has no score), rounded to 0.1."""
     if scores.empty:
         return [None] * len(cells)
@@ -54,11 +63,13 @@ def cell_values(cells: np.ndarray, scores: pd.DataFrame, value_col: str = "score
     return [None if np.isnan(x) else float(x) for x in out]
 
 
-def hideout(values: list[float | None], steps: tuple[float, ...] = DEFAULT_STEPS,
-            highlight: list[int] | None = None) -> dict[str, Any]:
+def hideout(
+    values: list[float | None],
+    steps: tuple[float, ...] = DEFAULT_STEPS,
+    highlight: list[int] | None = None,
+) -> dict[str, Any]:
     """The ``hideout`` the style function reads: values, steps, colours, optional highlight."""
-    return {"v": values, "steps": list(steps), "colors": list(STEP_COLOURS),
-            "hl": highlight or []}
+    return {"v": values, "steps": list(steps), "colors": list(STEP_COLOURS), "hl": highlight or []}
 
 
 def areas_geojson(areas: gpd.GeoDataFrame, level: str, parent: str | None = None) -> dict[str, Any]:

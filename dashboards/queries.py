@@ -13,14 +13,17 @@ def _as_str(col: pd.Series) -> pd.Series:
     return col if col.dtype == object else col.astype(str)
 
 
-def scores_for(cell_scores: pd.DataFrame, theme: str, period: str,
-               area: dict | None = None) -> pd.DataFrame:
+def scores_for(
+    cell_scores: pd.DataFrame, theme: str, period: str, area: dict | None = None
+) -> pd.DataFrame:
     """Cell scores of one theme and period, optionally limited to the cells of ``area``."""
     if cell_scores.empty:
         return cell_scores
     s = cell_scores[(cell_scores["theme"] == theme) & (_as_str(cell_scores["period"]) == period)]
     if area and area.get("level") in ("county", "township", "grid"):
-        col = {"county": "county_adcode", "township": "township_code", "grid": "grid_id"}[area["level"]]
+        col = {"county": "county_adcode", "township": "township_code", "grid": "grid_id"}[
+            area["level"]
+        ]
         s = s[_as_str(s[col]) == str(area["code"])]
     return s
 
@@ -31,8 +34,9 @@ def previous_period(periods: list[str], period: str) -> str | None:
     return earlier[-1] if earlier else None
 
 
-def child_ranking(area_scores: pd.DataFrame, area: dict, theme: str, period: str,
-                  prev: str | None) -> pd.DataFrame:
+def child_ranking(
+    area_scores: pd.DataFrame, area: dict, theme: str, period: str, prev: str | None
+) -> pd.DataFrame:
     """Children of ``area`` ranked by index (highest first) with change against ``prev``.
 
     Columns: code, name, index, share_red, n_cells, change (index points; NaN if no previous).
@@ -62,8 +66,9 @@ def colour_counts(scores: pd.DataFrame) -> dict[str, int]:
     return counts
 
 
-def warning_shares(warnings: pd.DataFrame, period: str, area: dict | None,
-                   themes: pd.DataFrame) -> pd.DataFrame:
+def warning_shares(
+    warnings: pd.DataFrame, period: str, area: dict | None, themes: pd.DataFrame
+) -> pd.DataFrame:
     """Warnings per theme (count and share of all warnings) in ``period`` within ``area``."""
     cols = ["theme", "n", "share"]
     if warnings.empty:
@@ -90,13 +95,28 @@ def area_label(areas: pd.DataFrame, area: dict, lang: str, city_label: str) -> s
 
 # --- camera analytics (tables written by ``pingan hotspots``; see scoring/camera/pipeline.py) ---
 
-STREET_COLUMNS = ("daily_flow", "rate_any", "helmet_nonwearing_rate", "red_light_rate",
-                  "delivery_share", "n_violations")
-DELIVERY_COLUMNS = ("n_delivery", "delivery_share", "share_meituan", "share_eleme",
-                    "rate_any_meituan", "rate_any_eleme", "delivery_violation_share")
+STREET_COLUMNS = (
+    "daily_flow",
+    "rate_any",
+    "helmet_nonwearing_rate",
+    "red_light_rate",
+    "delivery_share",
+    "n_violations",
+)
+DELIVERY_COLUMNS = (
+    "n_delivery",
+    "delivery_share",
+    "share_meituan",
+    "share_eleme",
+    "rate_any_meituan",
+    "rate_any_eleme",
+    "delivery_violation_share",
+)
 
 
-def with_area_name(df: pd.DataFrame, areas: pd.DataFrame, code_col: str, level: str) -> pd.DataFrame:
+def with_area_name(
+    df: pd.DataFrame, areas: pd.DataFrame, code_col: str, level: str
+) -> pd.DataFrame:
     """Add ``name`` (area name from ``areas``; the code where unknown) for ``code_col``."""
     codes = df[code_col].astype(str)
     if areas.empty:
@@ -105,8 +125,12 @@ def with_area_name(df: pd.DataFrame, areas: pd.DataFrame, code_col: str, level: 
     return df.assign(name=codes.map(names).fillna(codes).to_numpy())
 
 
-def street_indicators(ind: pd.DataFrame, areas: pd.DataFrame, columns: tuple[str, ...] = STREET_COLUMNS,
-                      period: str = "all") -> pd.DataFrame:
+def street_indicators(
+    ind: pd.DataFrame,
+    areas: pd.DataFrame,
+    columns: tuple[str, ...] = STREET_COLUMNS,
+    period: str = "all",
+) -> pd.DataFrame:
     """Per township (street) indicators over ``period`` (``all`` = whole span), highest
     violation rate first. Columns: code, name and ``columns`` that exist. Rates are shares 0–1."""
     if ind.empty or "level" not in ind.columns:
@@ -120,7 +144,9 @@ def street_indicators(ind: pd.DataFrame, areas: pd.DataFrame, columns: tuple[str
     return t.sort_values(sort, ascending=False)[keep].reset_index(drop=True)
 
 
-def hour_weekday_matrix(profiles: pd.DataFrame, level: str = "city", value: str = "rate_any") -> pd.DataFrame:
+def hour_weekday_matrix(
+    profiles: pd.DataFrame, level: str = "city", value: str = "rate_any"
+) -> pd.DataFrame:
     """Weekday (rows 1–7) × hour (columns 0–23) matrix of ``value`` for the first unit of
     ``level`` (falls back to any level present); empty if there are no profiles."""
     if profiles.empty or "hour" not in profiles.columns:
@@ -135,8 +161,21 @@ def calibration_by_type(cal: pd.DataFrame) -> pd.DataFrame:
     if cal.empty or "scope" not in cal.columns:
         return pd.DataFrame()
     c = cal[cal["scope"] == "type"]
-    keep = [k for k in ("violation", "n_detected", "raw_rate", "precision", "recall",
-                        "calibrated_rate", "cal_lo", "cal_hi", "calibration_source") if k in c.columns]
+    keep = [
+        k
+        for k in (
+            "violation",
+            "n_detected",
+            "raw_rate",
+            "precision",
+            "recall",
+            "calibrated_rate",
+            "cal_lo",
+            "cal_hi",
+            "calibration_source",
+        )
+        if k in c.columns
+    ]
     return c[keep].reset_index(drop=True)
 
 
@@ -145,5 +184,9 @@ def hot_roads(hot_road: pd.DataFrame, band: str = "all") -> pd.DataFrame:
     if hot_road.empty or "class" not in hot_road.columns:
         return pd.DataFrame()
     h = hot_road[(hot_road["class"] == "hot") & (hot_road["band"].astype(str) == band)]
-    keep = [k for k in ("road_name", "road_id", "violation", "value", "n_passes", "z", "p_fdr") if k in h.columns]
+    keep = [
+        k
+        for k in ("road_name", "road_id", "violation", "value", "n_passes", "z", "p_fdr")
+        if k in h.columns
+    ]
     return h.sort_values("z", ascending=False)[keep].reset_index(drop=True)

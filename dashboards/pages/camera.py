@@ -22,16 +22,43 @@ dash.register_page(__name__, path="/camera", name="camera", title="视频违法�
 
 #: Column → label key (columns without one are shown by name).
 COLUMN_LABELS = {
-    "name": "township", "daily_flow": "daily_flow", "rate_any": "violation_rate",
-    "helmet_nonwearing_rate": "helmet_rate", "red_light_rate": "red_light_rate",
-    "delivery_share": "delivery_share", "delivery_violation_share": "delivery_viol_share",
-    "online_rate": "online_rate", "violation": "violation", "precision": "precision",
-    "recall": "recall", "raw_rate": "raw_rate", "calibrated_rate": "calibrated_rate",
-    "method": "method", "share_covered": "share_covered", "road_name": "roads",
+    "name": "township",
+    "daily_flow": "daily_flow",
+    "rate_any": "violation_rate",
+    "helmet_nonwearing_rate": "helmet_rate",
+    "red_light_rate": "red_light_rate",
+    "delivery_share": "delivery_share",
+    "delivery_violation_share": "delivery_viol_share",
+    "online_rate": "online_rate",
+    "violation": "violation",
+    "precision": "precision",
+    "recall": "recall",
+    "raw_rate": "raw_rate",
+    "calibrated_rate": "calibrated_rate",
+    "method": "method",
+    "share_covered": "share_covered",
+    "road_name": "roads",
 }
-PERCENT = {"rate_any", "helmet_nonwearing_rate", "red_light_rate", "delivery_share", "share_meituan",
-           "share_eleme", "rate_any_meituan", "rate_any_eleme", "delivery_violation_share", "online_rate",
-           "raw_rate", "calibrated_rate", "cal_lo", "cal_hi", "precision", "recall", "share_covered", "rate"}
+PERCENT = {
+    "rate_any",
+    "helmet_nonwearing_rate",
+    "red_light_rate",
+    "delivery_share",
+    "share_meituan",
+    "share_eleme",
+    "rate_any_meituan",
+    "rate_any_eleme",
+    "delivery_violation_share",
+    "online_rate",
+    "raw_rate",
+    "calibrated_rate",
+    "cal_lo",
+    "cal_hi",
+    "precision",
+    "recall",
+    "share_covered",
+    "rate",
+}
 
 
 def display_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -52,21 +79,34 @@ def _table(df: pd.DataFrame, tid: str, lang: str, page_size: int = 12) -> Any:
     if df.empty:
         return html.Div(t("no_data", lang), className="empty", id=f"{tid}-empty")
     d = display_frame(df, lang)
-    return dash_table.DataTable(id=tid, data=d.astype(str).to_dict("records"),
-                                columns=[{"name": c, "id": c} for c in d.columns],
-                                sort_action="native", page_size=page_size,
-                                style_cell={"fontSize": 12, "textAlign": "left"},
-                                style_table={"overflowX": "auto"})
+    return dash_table.DataTable(
+        id=tid,
+        data=d.astype(str).to_dict("records"),
+        columns=[{"name": c, "id": c} for c in d.columns],
+        sort_action="native",
+        page_size=page_size,
+        style_cell={"fontSize": 12, "textAlign": "left"},
+        style_table={"overflowX": "auto"},
+    )
 
 
 def hour_weekday_figure(matrix: pd.DataFrame, lang: str) -> go.Figure:
     """Heat map of the violation rate (%) by weekday (rows, 1 = Monday) and hour (columns)."""
-    fig = go.Figure(go.Heatmap(z=(100 * matrix.to_numpy()).round(2), x=list(matrix.columns),
-                               y=[str(i) for i in matrix.index], colorscale="YlOrRd",
-                               colorbar={"title": "%"}))
-    fig.update_layout(height=300, margin={"l": 40, "r": 10, "t": 10, "b": 30},
-                      xaxis_title="hour" if lang == "en" else "小时",
-                      yaxis_title="weekday" if lang == "en" else "星期")
+    fig = go.Figure(
+        go.Heatmap(
+            z=(100 * matrix.to_numpy()).round(2),
+            x=list(matrix.columns),
+            y=[str(i) for i in matrix.index],
+            colorscale="YlOrRd",
+            colorbar={"title": "%"},
+        )
+    )
+    fig.update_layout(
+        height=300,
+        margin={"l": 40, "r": 10, "t": 10, "b": 30},
+        xaxis_title="hour" if lang == "en" else "小时",
+        yaxis_title="weekday" if lang == "en" else "星期",
+    )
     return fig
 
 
@@ -76,30 +116,70 @@ def layout(lang: str | None = None, **_: Any) -> Any:
     areas = d.table("areas")
     ind = d.table("camera_indicators")
     if ind.empty:
-        return html.Div([html.H3(t("nav_camera", lang)),
-                         html.Div(t("no_data", lang), className="empty", id="camera-empty")])
+        return html.Div(
+            [
+                html.H3(t("nav_camera", lang)),
+                html.Div(t("no_data", lang), className="empty", id="camera-empty"),
+            ]
+        )
     hw = queries.hour_weekday_matrix(d.table("camera_profiles"))
     health = d.table("camera_health_area")
     if not health.empty:
         health = health.assign(unit_id=health["unit_id"].astype(str))
     sections = [
-        ("indicators_street", _table(queries.street_indicators(ind, areas), "camera-streets", lang)),
-        ("hour_weekday", dcc.Graph(figure=hour_weekday_figure(hw, lang), id="camera-heatmap")
-         if not hw.empty else html.Div(t("no_data", lang), className="empty")),
-        ("delivery", _table(queries.street_indicators(ind, areas, queries.DELIVERY_COLUMNS),
-                            "camera-delivery", lang)),
-        ("hotspots_road", _table(queries.hot_roads(d.table("hotspots_road")), "camera-hotroads", lang)),
-        ("problem_lists", _table(_problems(d.table("problem_lists"), areas, lang), "camera-problems", lang)),
-        ("calibration", _table(queries.calibration_by_type(d.table("camera_calibration")),
-                               "camera-calibration", lang)),
-        ("camera_health", html.Div([_table(health, "camera-health", lang),
-                                    html.H5(t("maintenance", lang)),
-                                    _table(d.table("camera_maintenance"), "camera-maintenance", lang)])),
+        (
+            "indicators_street",
+            _table(queries.street_indicators(ind, areas), "camera-streets", lang),
+        ),
+        (
+            "hour_weekday",
+            dcc.Graph(figure=hour_weekday_figure(hw, lang), id="camera-heatmap")
+            if not hw.empty
+            else html.Div(t("no_data", lang), className="empty"),
+        ),
+        (
+            "delivery",
+            _table(
+                queries.street_indicators(ind, areas, queries.DELIVERY_COLUMNS),
+                "camera-delivery",
+                lang,
+            ),
+        ),
+        (
+            "hotspots_road",
+            _table(queries.hot_roads(d.table("hotspots_road")), "camera-hotroads", lang),
+        ),
+        (
+            "problem_lists",
+            _table(_problems(d.table("problem_lists"), areas, lang), "camera-problems", lang),
+        ),
+        (
+            "calibration",
+            _table(
+                queries.calibration_by_type(d.table("camera_calibration")),
+                "camera-calibration",
+                lang,
+            ),
+        ),
+        (
+            "camera_health",
+            html.Div(
+                [
+                    _table(health, "camera-health", lang),
+                    html.H5(t("maintenance", lang)),
+                    _table(d.table("camera_maintenance"), "camera-maintenance", lang),
+                ]
+            ),
+        ),
         ("site_selection", _table(d.table("site_selection"), "camera-sites", lang)),
     ]
-    return html.Div([html.H3(t("nav_camera", lang)),
-                     *[html.Div([html.H4(t(k, lang)), body], className="panel") for k, body in sections]],
-                    id="camera-page")
+    return html.Div(
+        [
+            html.H3(t("nav_camera", lang)),
+            *[html.Div([html.H4(t(k, lang)), body], className="panel") for k, body in sections],
+        ],
+        id="camera-page",
+    )
 
 
 def _problems(pl: pd.DataFrame, areas: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -107,6 +187,17 @@ def _problems(pl: pd.DataFrame, areas: pd.DataFrame, lang: str) -> pd.DataFrame:
         return pl
     desc = "description_en" if lang == "en" else "description_zh"
     p = queries.with_area_name(pl, areas, "township_code", "township")
-    keep = [c for c in ("name", "rank", desc, "n_violations", "rate", "hotspot_class", "evidence_detection_ids")
-            if c in p.columns]
+    keep = [
+        c
+        for c in (
+            "name",
+            "rank",
+            desc,
+            "n_violations",
+            "rate",
+            "hotspot_class",
+            "evidence_detection_ids",
+        )
+        if c in p.columns
+    ]
     return p[keep]

@@ -58,31 +58,76 @@ def _map(lang: str) -> Any:
     tile = getattr(s, "tile_url", None) if s is not None else None
     if tile:
         layers.append(dl.TileLayer(url=tile))
-    bounds = maplayers.bounds_of(areas[areas["level"] == "county"].geometry) if not areas.empty \
+    bounds = (
+        maplayers.bounds_of(areas[areas["level"] == "county"].geometry)
+        if not areas.empty
         else [[28.0, 111.5], [29.5, 113.0]]
+    )
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     overlays = [
         # hideout stays constant: dash-leaflet rebuilds every feature when hideout changes, so
         # colours arrive in the ``cell-values`` store and pingan.recolour() restyles the layers.
-        dl.Overlay(dl.GeoJSON(id="cells", url=f"{CELLS_URL}?v={len(_cells())}",
-                              style={"variable": "pingan.cellStyle"},
-                              onEachFeature={"variable": "pingan.cellEach"}),
-                   name=t("cells_layer", lang), checked=True),
-        dl.Overlay(dl.GeoJSON(id="counties", data=maplayers.areas_geojson(areas, "county"),
-                              style={"variable": "pingan.areaStyle"}), name=t("boundaries", lang), checked=True),
-        dl.Overlay(dl.GeoJSON(id="townships", data=maplayers.areas_geojson(areas, "township"),
-                              style={"variable": "pingan.townStyle"}), name=t("ranking_township", lang),
-                   checked=False),
-        dl.Overlay(dl.GeoJSON(id="hotspots", data=maplayers.hotspot_geojson(d.table("hotspots_h3")),
-                              style={"variable": "pingan.hotStyle"}), name=t("hotspots", lang), checked=True),
+        dl.Overlay(
+            dl.GeoJSON(
+                id="cells",
+                url=f"{CELLS_URL}?v={len(_cells())}",
+                style={"variable": "pingan.cellStyle"},
+                onEachFeature={"variable": "pingan.cellEach"},
+            ),
+            name=t("cells_layer", lang),
+            checked=True,
+        ),
+        dl.Overlay(
+            dl.GeoJSON(
+                id="counties",
+                data=maplayers.areas_geojson(areas, "county"),
+                style={"variable": "pingan.areaStyle"},
+            ),
+            name=t("boundaries", lang),
+            checked=True,
+        ),
+        dl.Overlay(
+            dl.GeoJSON(
+                id="townships",
+                data=maplayers.areas_geojson(areas, "township"),
+                style={"variable": "pingan.townStyle"},
+            ),
+            name=t("ranking_township", lang),
+            checked=False,
+        ),
+        dl.Overlay(
+            dl.GeoJSON(
+                id="hotspots",
+                data=maplayers.hotspot_geojson(d.table("hotspots_h3")),
+                style={"variable": "pingan.hotStyle"},
+            ),
+            name=t("hotspots", lang),
+            checked=True,
+        ),
     ]
     roads = _roads()
     if roads is not None:
-        overlays.insert(1, dl.Overlay(dl.GeoJSON(id="roads", data=maplayers.roads_geojson(roads),
-                                                 style={"variable": "pingan.roadStyle"}),
-                                      name=t("roads", lang), checked=True))
-    return dl.Map(id="cockpit-map", preferCanvas=True, bounds=bounds, center=center, zoom=9,
-                  style={"height": "78vh"}, children=[*layers, dl.LayersControl(overlays)])
+        overlays.insert(
+            1,
+            dl.Overlay(
+                dl.GeoJSON(
+                    id="roads",
+                    data=maplayers.roads_geojson(roads),
+                    style={"variable": "pingan.roadStyle"},
+                ),
+                name=t("roads", lang),
+                checked=True,
+            ),
+        )
+    return dl.Map(
+        id="cockpit-map",
+        preferCanvas=True,
+        bounds=bounds,
+        center=center,
+        zoom=9,
+        style={"height": "78vh"},
+        children=[*layers, dl.LayersControl(overlays)],
+    )
 
 
 def layout(lang: str | None = None, **_: Any) -> Any:
@@ -94,24 +139,50 @@ def layout(lang: str | None = None, **_: Any) -> Any:
         return html.Div(t("no_data", lang), className="empty", id="cockpit-empty")
     label = "name_en" if lang == "en" else "name_zh"
     theme_opts = [{"label": r[label], "value": r["theme"]} for _, r in themes.iterrows()]
-    return html.Div([
-        dcc.Store(id="sel-area", data={"level": "city", "code": None}),
-        dcc.Store(id="lang", data=lang),
-        dcc.Store(id="cell-values"),
-        dcc.Store(id="cell-restyled"),
-        html.Div([
-            html.Div([html.Label(t("theme", lang)),
-                      dcc.Dropdown(id="theme", options=theme_opts, value=theme_opts[0]["value"],
-                                   clearable=False)]),
-            html.Div([html.Label(t("period", lang)),
-                      dcc.Dropdown(id="period", options=periods, value=periods[0], clearable=False)]),
-            html.A(t("download_report", lang), href="/download/report/latest.pdf", id="report-link"),
-        ], className="controls"),
-        html.Div([
-            html.Div(_map(lang), className="map-col"),
-            html.Div(id="side-panel", className="side-col"),
-        ], className="row"),
-    ])
+    return html.Div(
+        [
+            dcc.Store(id="sel-area", data={"level": "city", "code": None}),
+            dcc.Store(id="lang", data=lang),
+            dcc.Store(id="cell-values"),
+            dcc.Store(id="cell-restyled"),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Label(t("theme", lang)),
+                            dcc.Dropdown(
+                                id="theme",
+                                options=theme_opts,
+                                value=theme_opts[0]["value"],
+                                clearable=False,
+                            ),
+                        ]
+                    ),
+                    html.Div(
+                        [
+                            html.Label(t("period", lang)),
+                            dcc.Dropdown(
+                                id="period", options=periods, value=periods[0], clearable=False
+                            ),
+                        ]
+                    ),
+                    html.A(
+                        t("download_report", lang),
+                        href="/download/report/latest.pdf",
+                        id="report-link",
+                    ),
+                ],
+                className="controls",
+            ),
+            html.Div(
+                [
+                    html.Div(_map(lang), className="map-col"),
+                    html.Div(id="side-panel", className="side-col"),
+                ],
+                className="row",
+            ),
+        ]
+    )
 
 
 def cell_hideout(theme: str, period: str, area: dict | None) -> dict:
@@ -123,7 +194,9 @@ def cell_hideout(theme: str, period: str, area: dict | None) -> dict:
     if (theme, period) not in cache:
         if len(cache) > 64:
             cache.clear()
-        cache[(theme, period)] = maplayers.cell_values(_cells(), queries.scores_for(d.table("cell_scores"), theme, period))
+        cache[(theme, period)] = maplayers.cell_values(
+            _cells(), queries.scores_for(d.table("cell_scores"), theme, period)
+        )
     hl: list[int] = []
     if area and area.get("level") not in (None, "city"):
         inside = queries.scores_for(d.table("cell_scores"), theme, period, area)["h3_9"].to_numpy()
@@ -131,8 +204,12 @@ def cell_hideout(theme: str, period: str, area: dict | None) -> dict:
     return maplayers.hideout(cache[(theme, period)], highlight=hl)
 
 
-@callback(Output("cell-values", "data"), Input("theme", "value"), Input("period", "value"),
-          Input("sel-area", "data"))
+@callback(
+    Output("cell-values", "data"),
+    Input("theme", "value"),
+    Input("period", "value"),
+    Input("sel-area", "data"),
+)
 def recolour(theme: str, period: str, area: dict) -> dict:
     """Only numbers travel: one value per cell in the order the geometry was sent."""
     return cell_hideout(theme, period, area)
@@ -140,7 +217,9 @@ def recolour(theme: str, period: str, area: dict) -> dict:
 
 clientside_callback(
     ClientsideFunction(namespace="pingan", function_name="recolour"),
-    Output("cell-restyled", "data"), Input("cell-values", "data"))
+    Output("cell-restyled", "data"),
+    Input("cell-values", "data"),
+)
 
 
 @callback(Output("cockpit-map", "viewport"), Input("sel-area", "data"), prevent_initial_call=True)
@@ -152,17 +231,22 @@ def zoom_to(area: dict) -> dict:
     if not area or area.get("level", "city") == "city":
         sel = areas[areas["level"] == "county"]
     else:
-        sel = areas[(areas["level"] == area["level"]) & (areas["code"].astype(str) == str(area["code"]))]
+        sel = areas[
+            (areas["level"] == area["level"]) & (areas["code"].astype(str) == str(area["code"]))
+        ]
     if sel.empty:
         return no_update
     return {"bounds": maplayers.bounds_of(sel.geometry), "transition": "flyToBounds"}
 
 
-@callback(Output("sel-area", "data"),
-          Input({"type": "drill", "level": ALL, "code": ALL}, "n_clicks"),
-          Input("counties", "clickData"),
-          Input("back-city", "n_clicks"),
-          State("sel-area", "data"), prevent_initial_call=True)
+@callback(
+    Output("sel-area", "data"),
+    Input({"type": "drill", "level": ALL, "code": ALL}, "n_clicks"),
+    Input("counties", "clickData"),
+    Input("back-city", "n_clicks"),
+    State("sel-area", "data"),
+    prevent_initial_call=True,
+)
 def drill(_clicks: list, county_click: dict | None, _back: int | None, area: dict) -> dict:
     # The side panel re-renders its buttons on every filter change, which fires this callback
     # with n_clicks None: only a real click (a truthy value) may change the selection.
@@ -184,20 +268,48 @@ def drill(_clicks: list, county_click: dict | None, _back: int | None, area: dic
 def _ranking_table(rank, level: str, lang: str) -> Any:
     if rank.empty:
         return html.Div(t("no_data", lang), className="empty")
-    head = html.Tr([html.Th("#"), html.Th(t("name", lang)), html.Th(t("index", lang)),
-                    html.Th(t("red_share", lang)), html.Th(t("change_prev", lang))])
+    head = html.Tr(
+        [
+            html.Th("#"),
+            html.Th(t("name", lang)),
+            html.Th(t("index", lang)),
+            html.Th(t("red_share", lang)),
+            html.Th(t("change_prev", lang)),
+        ]
+    )
     rows = []
     for i, r in enumerate(rank.itertuples(index=False), start=1):  # ≤ a few hundred areas
         ch = "" if np.isnan(r.change) else f"{r.change:+.1f}"
-        name = html.Button(str(r.name), id={"type": "drill", "level": level, "code": str(r.code)},
-                           className="link") if level != "cell" else str(r.name)
-        rows.append(html.Tr([html.Td(i), html.Td(name), html.Td(f"{r.index:.1f}"),
-                             html.Td(f"{r.share_red:.0%}"), html.Td(ch)]))
+        name = (
+            html.Button(
+                str(r.name),
+                id={"type": "drill", "level": level, "code": str(r.code)},
+                className="link",
+            )
+            if level != "cell"
+            else str(r.name)
+        )
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(i),
+                    html.Td(name),
+                    html.Td(f"{r.index:.1f}"),
+                    html.Td(f"{r.share_red:.0%}"),
+                    html.Td(ch),
+                ]
+            )
+        )
     return html.Table([head, *rows], className="simple", id=f"ranking-{level}")
 
 
-@callback(Output("side-panel", "children"), Input("sel-area", "data"), Input("theme", "value"),
-          Input("period", "value"), State("lang", "data"))
+@callback(
+    Output("side-panel", "children"),
+    Input("sel-area", "data"),
+    Input("theme", "value"),
+    Input("period", "value"),
+    State("lang", "data"),
+)
 def side_panel(area: dict, theme: str, period: str, lang: str) -> list[Any]:
     d = state.data()
     areas = d.table("areas")
@@ -208,28 +320,64 @@ def side_panel(area: dict, theme: str, period: str, lang: str) -> list[Any]:
     counts = queries.colour_counts(scores)
     shares = queries.warning_shares(d.table("warnings"), period, area, d.themes())
     title = queries.area_label(areas, area, lang, t("area_city", lang))
-    colour_row = html.Div([html.Span([html.Span(className="swatch", style={"background": c}),
-                                      f"{t(k, lang)} {counts[k]}  "])
-                           for k, c in (("red", "#d7191c"), ("orange", "#fd8d3c"),
-                                        ("yellow", "#fecc5c"), ("blue", "#2c7bb6"))])
+    colour_row = html.Div(
+        [
+            html.Span(
+                [
+                    html.Span(className="swatch", style={"background": c}),
+                    f"{t(k, lang)} {counts[k]}  ",
+                ]
+            )
+            for k, c in (
+                ("red", "#d7191c"),
+                ("orange", "#fd8d3c"),
+                ("yellow", "#fecc5c"),
+                ("blue", "#2c7bb6"),
+            )
+        ]
+    )
     names = d.themes().set_index("theme")["name_en" if lang == "en" else "name_zh"]
-    share_rows = [html.Tr([html.Td(str(names.get(r.theme, r.theme))), html.Td(int(r.n)),
-                           html.Td(f"{r.share:.0%}")])
-                  for r in shares.itertuples(index=False)]
-    key = {"county": "ranking_county", "township": "ranking_township", "grid": "ranking_grid"}.get(level, "ranking_grid")
+    share_rows = [
+        html.Tr(
+            [
+                html.Td(str(names.get(r.theme, r.theme))),
+                html.Td(int(r.n)),
+                html.Td(f"{r.share:.0%}"),
+            ]
+        )
+        for r in shares.itertuples(index=False)
+    ]
+    key = {"county": "ranking_county", "township": "ranking_township", "grid": "ranking_grid"}.get(
+        level, "ranking_grid"
+    )
     return [
-        html.Div([html.H4(title, id="side-title"),
-                  html.Button(t("back_city", lang), id="back-city", className="link"),
-                  colour_row], className="panel"),
+        html.Div(
+            [
+                html.H4(title, id="side-title"),
+                html.Button(t("back_city", lang), id="back-city", className="link"),
+                colour_row,
+            ],
+            className="panel",
+        ),
         html.Div([html.H4(t(key, lang)), _ranking_table(rank, level, lang)], className="panel"),
-        html.Div([html.H4(t("warning_share", lang)),
-                  html.Table(share_rows, className="simple") if share_rows
-                  else html.Div(t("no_data", lang), className="empty")], className="panel"),
+        html.Div(
+            [
+                html.H4(t("warning_share", lang)),
+                html.Table(share_rows, className="simple")
+                if share_rows
+                else html.Div(t("no_data", lang), className="empty"),
+            ],
+            className="panel",
+        ),
     ]
 
 
-@callback(Output("url", "href", allow_duplicate=True), Input("cells", "clickData"),
-          State("lang", "data"), prevent_initial_call=True)
+@callback(
+    Output("url", "href", allow_duplicate=True),
+    Input("cells", "clickData"),
+    State("lang", "data"),
+    prevent_initial_call=True,
+)
 def open_cell(click: dict | None, lang: str) -> str:
     if not click:
         return no_update

@@ -31,8 +31,10 @@ def _table(df: pd.DataFrame, cols: list[tuple[str, str]], lang: str, tid: str) -
     if df.empty:
         return html.Div(t("no_data", lang), className="empty")
     head = html.Tr([html.Th(t(k, lang) if k else c) for c, k in cols])
-    rows = [html.Tr([html.Td(f"{v:.3g}" if isinstance(v, float) else str(v)) for v in r])
-            for r in df[[c for c, _ in cols]].itertuples(index=False)]
+    rows = [
+        html.Tr([html.Td(f"{v:.3g}" if isinstance(v, float) else str(v)) for v in r])
+        for r in df[[c for c, _ in cols]].itertuples(index=False)
+    ]
     return html.Table([head, *rows], className="simple", id=tid)
 
 
@@ -59,18 +61,62 @@ def layout(cell: str | None = None, lang: str | None = None, **_: Any) -> Any:
         fac = fac.sort_values("abs", ascending=False).head(12)
         fac = fac.assign(factor_label=fac[label] if label in fac.columns else fac["factor"])
     trend = f["scores"][f["scores"]["theme"] == head["theme"]].sort_values("period")
-    fig = go.Figure(go.Scatter(x=trend["period"].astype(str), y=trend["score"], mode="lines+markers"))
-    fig.update_layout(height=240, margin={"l": 30, "r": 10, "t": 10, "b": 30}, yaxis_title=t("index", lang))
-    return html.Div([
-        html.Div([html.H3(f"{cell} · {t(head['colour'], lang)} · {head['score']:.1f}", id="detail-title"),
-                  html.Div(f"{t('period', lang)}: {latest}")], className="panel"),
-        html.Div([html.H4(t("why_colour", lang)),
-                  _table(fac if not fac.empty else pd.DataFrame(),
-                         [("theme", "model"), ("factor_label", "factor"), ("value", "value"),
-                          ("contribution", "contribution")], lang, "detail-factors")], className="panel"),
-        html.Div([html.H4(t("trend", lang)), dcc.Graph(figure=fig, id="detail-trend")], className="panel"),
-        html.Div([html.H4(t("warnings", lang)),
-                  _table(f["warnings"], [("period", "period"), ("theme", "model"), ("kind", ""),
-                                         ("colour", "colour"), ("reasons", "")], lang, "detail-warnings")],
-                 className="panel"),
-    ])
+    fig = go.Figure(
+        go.Scatter(x=trend["period"].astype(str), y=trend["score"], mode="lines+markers")
+    )
+    fig.update_layout(
+        height=240, margin={"l": 30, "r": 10, "t": 10, "b": 30}, yaxis_title=t("index", lang)
+    )
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.H3(
+                        f"{cell} · {t(head['colour'], lang)} · {head['score']:.1f}",
+                        id="detail-title",
+                    ),
+                    html.Div(f"{t('period', lang)}: {latest}"),
+                ],
+                className="panel",
+            ),
+            html.Div(
+                [
+                    html.H4(t("why_colour", lang)),
+                    _table(
+                        fac if not fac.empty else pd.DataFrame(),
+                        [
+                            ("theme", "model"),
+                            ("factor_label", "factor"),
+                            ("value", "value"),
+                            ("contribution", "contribution"),
+                        ],
+                        lang,
+                        "detail-factors",
+                    ),
+                ],
+                className="panel",
+            ),
+            html.Div(
+                [html.H4(t("trend", lang)), dcc.Graph(figure=fig, id="detail-trend")],
+                className="panel",
+            ),
+            html.Div(
+                [
+                    html.H4(t("warnings", lang)),
+                    _table(
+                        f["warnings"],
+                        [
+                            ("period", "period"),
+                            ("theme", "model"),
+                            ("kind", ""),
+                            ("colour", "colour"),
+                            ("reasons", ""),
+                        ],
+                        lang,
+                        "detail-warnings",
+                    ),
+                ],
+                className="panel",
+            ),
+        ]
+    )

@@ -22,10 +22,18 @@ def layout(lang: str | None = None, **_: Any) -> Any:
     for c in q.columns:
         if q[c].dtype.kind == "f":
             q[c] = q[c].round(4)
-    return html.Div([
-        html.H3(t("nav_quality", lang)),
-        dash_table.DataTable(id="quality-table", data=q.astype(str).to_dict("records"),
-                             columns=[{"name": c, "id": c} for c in q.columns],
-                             sort_action="native", filter_action="native", page_size=50,
-                             style_cell={"fontSize": 13, "textAlign": "left"}),
-    ], className="panel")
+    return html.Div(
+        [
+            html.H3(t("nav_quality", lang)),
+            dash_table.DataTable(
+                id="quality-table",
+                data=q.astype(str).to_dict("records"),
+                columns=[{"name": c, "id": c} for c in q.columns],
+                sort_action="native",
+                filter_action="native",
+                page_size=50,
+                style_cell={"fontSize": 13, "textAlign": "left"},
+            ),
+        ],
+        className="panel",
+    )

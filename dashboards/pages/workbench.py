@@ -21,7 +21,13 @@ from scoring.rules.whatif import whatif
 dash.register_page(__name__, path="/workbench", name="workbench", title="模型工作台 · pingan")
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "scoring" / "models"
-COLOUR_HEX = {"red": "#d7191c", "orange": "#fd8d3c", "yellow": "#fecc5c", "blue": "#2c7bb6", "none": "#bbbbbb"}
+COLOUR_HEX = {
+    "red": "#d7191c",
+    "orange": "#fd8d3c",
+    "yellow": "#fecc5c",
+    "blue": "#2c7bb6",
+    "none": "#bbbbbb",
+}
 
 
 def _registry() -> ModelRegistry:
@@ -43,8 +49,9 @@ def latest_features() -> pd.DataFrame:
     return f[f["period_start"] == f["period_start"].max()]
 
 
-def edited_model(model: RuleModel, weights: dict[str, float | None],
-                 thresholds: dict[str, float | None]) -> RuleModel:
+def edited_model(
+    model: RuleModel, weights: dict[str, float | None], thresholds: dict[str, float | None]
+) -> RuleModel:
     """A copy of ``model`` with new factor weights/points and thresholds, validated again.
 
     The version is bumped (minor for semver, +1 for integers) so the edit is a new version.
@@ -76,35 +83,67 @@ def layout(lang: str | None = None, **_: Any) -> Any:
     if not models:
         return html.Div(t("no_data", lang), className="empty", id="workbench-empty")
     label = "name_en" if lang == "en" else "name_zh"
-    opts = [{"label": f"{getattr(m, label) or m.name_zh} (v{m.version})", "value": m.id} for m in models.values()]
+    opts = [
+        {"label": f"{getattr(m, label) or m.name_zh} (v{m.version})", "value": m.id}
+        for m in models.values()
+    ]
     first = opts[0]["value"]
-    return html.Div([
-        dcc.Store(id="wb-lang", data=lang),
-        html.Div([html.Label(t("model", lang)),
-                  dcc.Dropdown(id="wb-model", options=opts, value=first, clearable=False)],
-                 className="controls"),
-        html.Div([
-            html.Div([html.Div(id="wb-form", className="panel"),
-                      html.Button(t("publish", lang), id="wb-publish", n_clicks=0),
-                      html.Div(id="wb-published")], className="side-col"),
-            html.Div([html.Div(id="wb-whatif", className="panel"),
-                      _map()],
-                     className="map-col"),
-        ], className="row"),
-    ])
+    return html.Div(
+        [
+            dcc.Store(id="wb-lang", data=lang),
+            html.Div(
+                [
+                    html.Label(t("model", lang)),
+                    dcc.Dropdown(id="wb-model", options=opts, value=first, clearable=False),
+                ],
+                className="controls",
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Div(id="wb-form", className="panel"),
+                            html.Button(t("publish", lang), id="wb-publish", n_clicks=0),
+                            html.Div(id="wb-published"),
+                        ],
+                        className="side-col",
+                    ),
+                    html.Div(
+                        [html.Div(id="wb-whatif", className="panel"), _map()], className="map-col"
+                    ),
+                ],
+                className="row",
+            ),
+        ]
+    )
 
 
 def _map() -> Any:
     """Offline map of the cells that change colour, over the county boundaries."""
     areas = state.data().table("areas")
     counties = areas[areas["level"] == "county"] if not areas.empty else areas
-    bounds = maplayers.bounds_of(counties.geometry) if not counties.empty else [[28.0, 111.5], [29.5, 113.0]]
+    bounds = (
+        maplayers.bounds_of(counties.geometry)
+        if not counties.empty
+        else [[28.0, 111.5], [29.5, 113.0]]
+    )
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    return dl.Map(id="wb-map", preferCanvas=True, style={"height": "55vh"}, bounds=bounds, center=center,
-                  zoom=9, children=[
-                      dl.GeoJSON(id="wb-counties", data=maplayers.areas_geojson(areas, "county"),
-                                 style={"variable": "pingan.areaStyle"}),
-                      dl.GeoJSON(id="wb-changed", style={"variable": "pingan.changeStyle"})])
+    return dl.Map(
+        id="wb-map",
+        preferCanvas=True,
+        style={"height": "55vh"},
+        bounds=bounds,
+        center=center,
+        zoom=9,
+        children=[
+            dl.GeoJSON(
+                id="wb-counties",
+                data=maplayers.areas_geojson(areas, "county"),
+                style={"variable": "pingan.areaStyle"},
+            ),
+            dl.GeoJSON(id="wb-changed", style={"variable": "pingan.changeStyle"}),
+        ],
+    )
 
 
 @callback(Output("wb-form", "children"), Input("wb-model", "value"), State("wb-lang", "data"))
@@ -114,14 +153,38 @@ def form(model_id: str, lang: str) -> list[Any]:
     rows = [html.H4(t("weights", lang))]
     for f in m.factors:  # a model has a handful of factors
         val = f.weight if f.weight is not None else f.points
-        rows.append(html.Div([html.Label(f"{getattr(f, lab) or f.label_zh} ({f.expr})", style={"display": "block"}),
-                              dcc.Input(id={"type": "wb-w", "factor": f.id}, type="number", value=val,
-                                        debounce=True, step="any")]))
+        rows.append(
+            html.Div(
+                [
+                    html.Label(
+                        f"{getattr(f, lab) or f.label_zh} ({f.expr})", style={"display": "block"}
+                    ),
+                    dcc.Input(
+                        id={"type": "wb-w", "factor": f.id},
+                        type="number",
+                        value=val,
+                        debounce=True,
+                        step="any",
+                    ),
+                ]
+            )
+        )
     rows.append(html.H4(t("thresholds", lang)))
     for k in ("red", "orange", "yellow", "blue"):
-        rows.append(html.Div([html.Label(t(k, lang), style={"display": "inline-block", "width": "40px"}),
-                              dcc.Input(id={"type": "wb-th", "colour": k}, type="number",
-                                        value=getattr(m.thresholds, k), debounce=True, step="any")]))
+        rows.append(
+            html.Div(
+                [
+                    html.Label(t(k, lang), style={"display": "inline-block", "width": "40px"}),
+                    dcc.Input(
+                        id={"type": "wb-th", "colour": k},
+                        type="number",
+                        value=getattr(m.thresholds, k),
+                        debounce=True,
+                        step="any",
+                    ),
+                ]
+            )
+        )
     return rows
 
 
@@ -132,40 +195,77 @@ def _edited(model_id: str, w_vals: list, w_ids: list, th_vals: list, th_ids: lis
     return edited_model(m, weights, ths)
 
 
-@callback(Output("wb-whatif", "children"), Output("wb-changed", "data"),
-          Input({"type": "wb-w", "factor": ALL}, "value"), Input({"type": "wb-th", "colour": ALL}, "value"),
-          State({"type": "wb-w", "factor": ALL}, "id"), State({"type": "wb-th", "colour": ALL}, "id"),
-          State("wb-model", "value"), State("wb-lang", "data"))
+@callback(
+    Output("wb-whatif", "children"),
+    Output("wb-changed", "data"),
+    Input({"type": "wb-w", "factor": ALL}, "value"),
+    Input({"type": "wb-th", "colour": ALL}, "value"),
+    State({"type": "wb-w", "factor": ALL}, "id"),
+    State({"type": "wb-th", "colour": ALL}, "id"),
+    State("wb-model", "value"),
+    State("wb-lang", "data"),
+)
 def preview(w_vals: list, th_vals: list, w_ids: list, th_ids: list, model_id: str, lang: str):
     if not w_ids:
         return no_update, no_update
     frame = latest_features()
     if frame.empty:
-        return html.Div(t("no_data", lang), className="empty"), maplayers.cells_geojson(np.zeros(0, np.int64))
+        return html.Div(t("no_data", lang), className="empty"), maplayers.cells_geojson(
+            np.zeros(0, np.int64)
+        )
     try:
         new = _edited(model_id, w_vals, w_ids, th_vals, th_ids)
     except ModelFileError as e:
         return html.Div(str(e), className="empty", id="wb-error"), no_update
     old = cell_models()[model_id]
     counts, changes = whatif(old, new, frame)
-    head = html.Tr([html.Th(t("colour", lang)), html.Th(t("before", lang)), html.Th(t("after", lang)), html.Th("Δ")])
-    rows = [html.Tr([html.Td(t(str(c), lang)), html.Td(int(r.old)), html.Td(int(r.new)), html.Td(f"{int(r.change):+d}")])
-            for c, r in counts.iterrows()]
+    head = html.Tr(
+        [
+            html.Th(t("colour", lang)),
+            html.Th(t("before", lang)),
+            html.Th(t("after", lang)),
+            html.Th("Δ"),
+        ]
+    )
+    rows = [
+        html.Tr(
+            [
+                html.Td(t(str(c), lang)),
+                html.Td(int(r.old)),
+                html.Td(int(r.new)),
+                html.Td(f"{int(r.change):+d}"),
+            ]
+        )
+        for c, r in counts.iterrows()
+    ]
     key = new.key_column
     cells = changes[key].to_numpy(dtype=np.int64) if len(changes) else np.zeros(0, np.int64)
     gj = maplayers.cells_geojson(cells)
-    for f, colour in zip(gj["features"], changes["new_colour"].tolist() if len(changes) else [], strict=True):
+    for f, colour in zip(
+        gj["features"], changes["new_colour"].tolist() if len(changes) else [], strict=True
+    ):
         f["properties"]["colour"] = COLOUR_HEX.get(colour, "#bbbbbb")
-    return [html.H4(f"{t('whatif', lang)} · v{old.version} → v{new.version}"),
-            html.Table([head, *rows], className="simple", id="wb-counts"),
-            html.Div(f"{t('changed_cells', lang)}: {len(changes)}", id="wb-nchanged")], gj
+    return [
+        html.H4(f"{t('whatif', lang)} · v{old.version} → v{new.version}"),
+        html.Table([head, *rows], className="simple", id="wb-counts"),
+        html.Div(f"{t('changed_cells', lang)}: {len(changes)}", id="wb-nchanged"),
+    ], gj
 
 
-@callback(Output("wb-published", "children"), Input("wb-publish", "n_clicks"),
-          State({"type": "wb-w", "factor": ALL}, "value"), State({"type": "wb-th", "colour": ALL}, "value"),
-          State({"type": "wb-w", "factor": ALL}, "id"), State({"type": "wb-th", "colour": ALL}, "id"),
-          State("wb-model", "value"), State("wb-lang", "data"), prevent_initial_call=True)
-def publish(n: int, w_vals: list, th_vals: list, w_ids: list, th_ids: list, model_id: str, lang: str):
+@callback(
+    Output("wb-published", "children"),
+    Input("wb-publish", "n_clicks"),
+    State({"type": "wb-w", "factor": ALL}, "value"),
+    State({"type": "wb-th", "colour": ALL}, "value"),
+    State({"type": "wb-w", "factor": ALL}, "id"),
+    State({"type": "wb-th", "colour": ALL}, "id"),
+    State("wb-model", "value"),
+    State("wb-lang", "data"),
+    prevent_initial_call=True,
+)
+def publish(
+    n: int, w_vals: list, th_vals: list, w_ids: list, th_ids: list, model_id: str, lang: str
+):
     if not n:
         return no_update
     try:
@@ -173,4 +273,6 @@ def publish(n: int, w_vals: list, th_vals: list, w_ids: list, th_ids: list, mode
         path = _registry().publish(new)
     except ModelFileError as e:
         return html.Div(str(e), className="empty")
-    return html.Div(f"{t('published', lang)}: {new.id} v{new.version} → {path}", id="wb-published-msg")
+    return html.Div(
+        f"{t('published', lang)}: {new.id} v{new.version} → {path}", id="wb-published-msg"
+    )

@@ -23,9 +23,14 @@ from dashboards.i18n import t
 from dashboards.report import figures
 
 TEMPLATE_DIR = Path(__file__).resolve().parent
-EBIKE_LABELS = {"name": "township", "daily_flow": "daily_flow", "rate_any": "violation_rate",
-                "helmet_nonwearing_rate": "helmet_rate", "red_light_rate": "red_light_rate",
-                "delivery_share": "delivery_share"}
+EBIKE_LABELS = {
+    "name": "township",
+    "daily_flow": "daily_flow",
+    "rate_any": "violation_rate",
+    "helmet_nonwearing_rate": "helmet_rate",
+    "red_light_rate": "red_light_rate",
+    "delivery_share": "delivery_share",
+}
 PERCENT_COLUMNS = {"rate_any", "helmet_nonwearing_rate", "red_light_rate", "delivery_share"}
 
 
@@ -78,9 +83,14 @@ def report_context(data: Any, month: str, lang: str = "zh") -> dict[str, Any]:
     cur, prev = pick_periods(data.periods(), month)
     areas = data.table("areas")
     counties = areas[areas["level"] == "county"] if not areas.empty else gpd.GeoDataFrame()
-    ctx: dict[str, Any] = {"lang": lang, "t": lambda k: t(k, lang), "month": month,
-                           "period": cur, "prev": prev,
-                           "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M")}
+    ctx: dict[str, Any] = {
+        "lang": lang,
+        "t": lambda k: t(k, lang),
+        "month": month,
+        "period": cur,
+        "prev": prev,
+        "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+    }
     cs = data.table("cell_scores")
     comp = queries.scores_for(cs, "composite", cur) if cur else pd.DataFrame()
     ctx["has_scores"] = not comp.empty
@@ -89,28 +99,54 @@ def report_context(data: Any, month: str, lang: str = "zh") -> dict[str, Any]:
         ctx["counts"] = counts
         ctx["city_index"] = float(comp["score"].mean())
         prev_comp = queries.scores_for(cs, "composite", prev) if prev else pd.DataFrame()
-        ctx["city_change"] = (ctx["city_index"] - float(prev_comp["score"].mean())) if not prev_comp.empty else None
-        ctx["pie"] = figures.colour_pie(counts, {k: t(k, lang) for k in counts}, t("composite", lang))
+        ctx["city_change"] = (
+            (ctx["city_index"] - float(prev_comp["score"].mean())) if not prev_comp.empty else None
+        )
+        ctx["pie"] = figures.colour_pie(
+            counts, {k: t(k, lang) for k in counts}, t("composite", lang)
+        )
         from geo.h3cells import cells_to_polygons
 
-        cells = gpd.GeoDataFrame(comp[["h3_9", "colour"]].reset_index(drop=True),
-                                 geometry=cells_to_polygons(comp["h3_9"].to_numpy(dtype=np.int64)).values,
-                                 crs="EPSG:4326")
+        cells = gpd.GeoDataFrame(
+            comp[["h3_9", "colour"]].reset_index(drop=True),
+            geometry=cells_to_polygons(comp["h3_9"].to_numpy(dtype=np.int64)).values,
+            crs="EPSG:4326",
+        )
         hc = maplayers.hot_cells(data.table("hotspots_h3"))
-        hot_g = gpd.GeoDataFrame(geometry=cells_to_polygons(hc).values, crs="EPSG:4326") if len(hc) else None
+        hot_g = (
+            gpd.GeoDataFrame(geometry=cells_to_polygons(hc).values, crs="EPSG:4326")
+            if len(hc)
+            else None
+        )
         ctx["n_hot"] = len(hc)
         ctx["map"] = figures.risk_map(cells, counties, f"{t('composite', lang)} · {cur}", hot_g)
         a_s = data.table("area_scores")
         for level, key in (("county", "ranking_county"), ("township", "ranking_township")):
-            rank = queries.child_ranking(a_s, {"level": {"county": "city", "township": "county"}[level],
-                                                "code": None}, "composite", cur, prev) \
-                if level == "county" else _all_townships(a_s, cur, prev)
-            ctx[f"rank_{level}"] = _rows(rank.assign(change=rank["change"].round(1).map(lambda v: f"{v:+.1f}"),
-                                                     share_red=(100 * rank["share_red"]).round(1).astype(str) + "%"),
-                                         ["name", "index", "share_red", "change"], 20 if level == "township" else None)
+            rank = (
+                queries.child_ranking(
+                    a_s,
+                    {"level": {"county": "city", "township": "county"}[level], "code": None},
+                    "composite",
+                    cur,
+                    prev,
+                )
+                if level == "county"
+                else _all_townships(a_s, cur, prev)
+            )
+            ctx[f"rank_{level}"] = _rows(
+                rank.assign(
+                    change=rank["change"].round(1).map(lambda v: f"{v:+.1f}"),
+                    share_red=(100 * rank["share_red"]).round(1).astype(str) + "%",
+                ),
+                ["name", "index", "share_red", "change"],
+                20 if level == "township" else None,
+            )
             if level == "county" and not rank.empty:
-                ctx["rank_county_fig"] = figures.bar_chart(rank["name"].astype(str).tolist(),
-                                                           rank["index"].astype(float).tolist(), t(key, lang))
+                ctx["rank_county_fig"] = figures.bar_chart(
+                    rank["name"].astype(str).tolist(),
+                    rank["index"].astype(float).tolist(),
+                    t(key, lang),
+                )
     w = data.table("warnings")
     if not w.empty and cur:
         ww = w[w["period"].astype(str) == cur]
@@ -134,10 +170,20 @@ def report_context(data: Any, month: str, lang: str = "zh") -> dict[str, Any]:
             ctx["ebike_heatmap"] = figures.heatmap(100 * hw, t("hour_weekday", lang) + " (%)")
     pl = data.table("problem_lists")
     if not pl.empty:
-        p = queries.with_area_name(pl, areas, "township_code", "township") if "township_code" in pl.columns else pl
+        p = (
+            queries.with_area_name(pl, areas, "township_code", "township")
+            if "township_code" in pl.columns
+            else pl
+        )
         desc = "description_en" if lang == "en" else "description_zh"
-        cols = [c for c in ("name", "rank", desc, "n_violations", "evidence_detection_ids") if c in p.columns]
-        ctx["problem_cols"] = [t({"name": "township", desc: "problem_lists"}.get(c, c), lang) for c in cols]
+        cols = [
+            c
+            for c in ("name", "rank", desc, "n_violations", "evidence_detection_ids")
+            if c in p.columns
+        ]
+        ctx["problem_cols"] = [
+            t({"name": "township", desc: "problem_lists"}.get(c, c), lang) for c in cols
+        ]
         ctx["problems"] = _rows(p, cols, 30)
     q = data.table("quality")
     if not q.empty:
@@ -153,8 +199,10 @@ def report_context(data: Any, month: str, lang: str = "zh") -> dict[str, Any]:
 def _all_townships(area_scores: pd.DataFrame, cur: str, prev: str | None) -> pd.DataFrame:
     if area_scores.empty:
         return pd.DataFrame(columns=["code", "name", "index", "share_red", "n_cells", "change"])
-    parts = [queries.child_ranking(area_scores, {"level": "county", "code": c}, "composite", cur, prev)
-             for c in area_scores.loc[area_scores["level"] == "county", "code"].astype(str).unique()]
+    parts = [
+        queries.child_ranking(area_scores, {"level": "county", "code": c}, "composite", cur, prev)
+        for c in area_scores.loc[area_scores["level"] == "county", "code"].astype(str).unique()
+    ]
     parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame(columns=["code", "name", "index", "share_red", "n_cells", "change"])
@@ -163,8 +211,9 @@ def _all_townships(area_scores: pd.DataFrame, cur: str, prev: str | None) -> pd.
 
 def render_html(ctx: dict[str, Any]) -> str:
     """Render the report template (self-contained HTML)."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
-                             autoescape=jinja2.select_autoescape(["html"]))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=jinja2.select_autoescape(["html"])
+    )
     return env.get_template("template.html").render(**ctx)
 
 
@@ -184,5 +233,6 @@ def build_report(data: Any, month: str, out: str | Path, lang: str = "zh") -> Re
     doc.write_pdf(pdf_path)
     for src in (html_path, pdf_path):
         (out / f"latest{src.suffix}").write_bytes(src.read_bytes())
-    return ReportResult(html_path, pdf_path, month, ctx["period"], len(doc.pages),
-                        time.perf_counter() - t0)
+    return ReportResult(
+        html_path, pdf_path, month, ctx["period"], len(doc.pages), time.perf_counter() - t0
+    )

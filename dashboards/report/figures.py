@@ -42,8 +42,12 @@ def png_data_uri(fig: plt.Figure) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def risk_map(cells: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, title: str,
-             hot: gpd.GeoDataFrame | None = None) -> str:
+def risk_map(
+    cells: gpd.GeoDataFrame,
+    counties: gpd.GeoDataFrame,
+    title: str,
+    hot: gpd.GeoDataFrame | None = None,
+) -> str:
     """Cells coloured by their four-colour class over county boundaries (optionally hotspots)."""
     fig, ax = plt.subplots(figsize=(7.2, 6.2))
     if not counties.empty:
@@ -62,8 +66,9 @@ def risk_map(cells: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, title: str,
     return png_data_uri(fig)
 
 
-def bar_chart(labels: list[str], values: list[float], title: str, colour: str = "#2c7bb6",
-              fmt: str = "{:.1f}") -> str:
+def bar_chart(
+    labels: list[str], values: list[float], title: str, colour: str = "#2c7bb6", fmt: str = "{:.1f}"
+) -> str:
     """A horizontal bar chart (ranking)."""
     fig, ax = plt.subplots(figsize=(7.0, max(1.6, 0.28 * len(labels) + 0.8)))
     y = np.arange(len(labels))[::-1]
@@ -81,8 +86,13 @@ def colour_pie(counts: dict[str, int], labels: dict[str, str], title: str) -> st
     keys = [k for k in ("red", "orange", "yellow", "blue") if counts.get(k, 0) > 0]
     fig, ax = plt.subplots(figsize=(3.6, 3.2))
     if keys:
-        ax.pie([counts[k] for k in keys], labels=[f"{labels[k]} {counts[k]}" for k in keys],
-               colors=[COLOUR_HEX[k] for k in keys], startangle=90, textprops={"fontsize": 8})
+        ax.pie(
+            [counts[k] for k in keys],
+            labels=[f"{labels[k]} {counts[k]}" for k in keys],
+            colors=[COLOUR_HEX[k] for k in keys],
+            startangle=90,
+            textprops={"fontsize": 8},
+        )
     ax.set_title(title, fontsize=10)
     return png_data_uri(fig)
 

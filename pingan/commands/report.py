@@ -31,4 +31,6 @@ def register(app: typer.Typer) -> None:
         except ReportError as e:
             console.print(f"[red]error:[/red] {e}")
             raise typer.Exit(2) from None
-        console.print(f"HTML: {r.html_path}\nPDF:  {r.pdf_path} ({r.pages} pages, {r.seconds:.1f} s)")
+        console.print(
+            f"HTML: {r.html_path}\nPDF:  {r.pdf_path} ({r.pages} pages, {r.seconds:.1f} s)"
+        )

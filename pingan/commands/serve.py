@@ -13,7 +13,9 @@ def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve_cmd(
         config: Path | None = ConfigOption,
-        host: str | None = typer.Option(None, help="Address to listen on (default from settings: 127.0.0.1)."),
+        host: str | None = typer.Option(
+            None, help="Address to listen on (default from settings: 127.0.0.1)."
+        ),
         port: int | None = typer.Option(None, help="Port (default from settings: 8050)."),
     ) -> None:
         """Start the dashboard (驾驶舱, details, model workbench, camera analytics, data quality)."""

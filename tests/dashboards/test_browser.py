@@ -61,43 +61,64 @@ def text_of(browser: Any, css: str) -> str:
 
 
 def map_state(browser: Any) -> dict[str, Any]:
-    return browser.execute_script("return Object.assign({}, window.pinganMap, {hideout: null, hl: null, layers: null});")
+    return browser.execute_script(
+        "return Object.assign({}, window.pinganMap, {hideout: null, hl: null, layers: null});"
+    )
 
 
 def stable_red(browser: Any) -> int:
     """Red pixel count once two reads 0.3 s apart agree (the canvas finished redrawing)."""
+
     def read() -> int | None:
         a = browser.execute_script(RED_PIXELS_JS)
         time.sleep(0.3)
         b = browser.execute_script(RED_PIXELS_JS)
         return a if a == b and a > 0 else None
+
     return int(wait_for(read, what="stable canvas"))
 
 
 def open_cockpit(browser: Any, app_url: str, query: str = "") -> None:
     browser.get(f"{app_url}/{query}")
-    wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, ".leaflet-overlay-pane canvas"), what="map canvas")
-    wait_for(lambda: map_state(browser)["version"] >= 1 and browser.execute_script(RED_PIXELS_JS) > 0,
-             what="cells coloured from hideout")
+    wait_for(
+        lambda: browser.find_elements(By.CSS_SELECTOR, ".leaflet-overlay-pane canvas"),
+        what="map canvas",
+    )
+    wait_for(
+        lambda: map_state(browser)["version"] >= 1 and browser.execute_script(RED_PIXELS_JS) > 0,
+        what="cells coloured from hideout",
+    )
 
 
 def choose(browser: Any, dropdown_id: str, label: str) -> None:
     """Pick ``label`` in a dcc.Dropdown (Dash 4 listbox) the way a user does."""
     browser.find_element(By.ID, dropdown_id).click()
-    opt = wait_for(lambda: [o for o in browser.find_elements(By.CSS_SELECTOR, "[role=option]")
-                            if o.text.strip() == label], what=f"option {label}")
+    opt = wait_for(
+        lambda: [
+            o
+            for o in browser.find_elements(By.CSS_SELECTOR, "[role=option]")
+            if o.text.strip() == label
+        ],
+        what=f"option {label}",
+    )
     opt[0].click()
 
 
-def test_cockpit_draws_the_map_and_recolours_on_filter(browser: Any, app_url: str, view_tables: dict,
-                                                       artifacts: Path) -> None:
+def test_cockpit_draws_the_map_and_recolours_on_filter(
+    browser: Any, app_url: str, view_tables: dict, artifacts: Path
+) -> None:
     open_cockpit(browser, app_url)
     n_cells = view_tables["cell_scores"]["h3_9"].nunique()
     st = map_state(browser)
     assert st["calls"] >= n_cells  # every cell was styled from real values
     # the geometry came once, from its own URL, not inside Dash's layout
-    geo = [e for e in browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
-           if "cells.geojson" in e]
+    geo = [
+        e
+        for e in browser.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)"
+        )
+        if "cells.geojson" in e
+    ]
     assert len(geo) == 1
     # boundaries are drawn too (county GeoJSON on the same canvas renderer: no tile layer at all)
     assert not browser.find_elements(By.CSS_SELECTOR, ".leaflet-tile-pane img")
@@ -163,16 +184,26 @@ def test_workbench_edit_shows_whatif(browser: Any, app_url: str, artifacts: Path
     new = str(10 * float(w.get_attribute("value")))
     w.clear()
     w.send_keys(new, Keys.ENTER)
-    after = wait_for(lambda: (s := text_of(browser, "#wb-counts")) != before and s, what="counts change")
+    after = wait_for(
+        lambda: (s := text_of(browser, "#wb-counts")) != before and s, what="counts change"
+    )
     n = int(text_of(browser, "#wb-nchanged").rsplit(":", 1)[1])
     assert n > 0 and "+" in after
-    wait_for(lambda: len(browser.find_elements(By.CSS_SELECTOR, "#wb-map .leaflet-overlay-pane canvas,"
-                                                                 "#wb-map .leaflet-overlay-pane path")),
-             what="changed cells on the workbench map")
+    wait_for(
+        lambda: len(
+            browser.find_elements(
+                By.CSS_SELECTOR,
+                "#wb-map .leaflet-overlay-pane canvas,#wb-map .leaflet-overlay-pane path",
+            )
+        ),
+        what="changed cells on the workbench map",
+    )
     browser.save_screenshot(str(artifacts / "workbench_whatif.png"))
 
 
-def test_detail_camera_quality_pages(browser: Any, app_url: str, view_tables: dict, artifacts: Path) -> None:
+def test_detail_camera_quality_pages(
+    browser: Any, app_url: str, view_tables: dict, artifacts: Path
+) -> None:
     import h3
 
     cs = view_tables["cell_scores"]
@@ -183,7 +214,15 @@ def test_detail_camera_quality_pages(browser: Any, app_url: str, view_tables: di
     browser.get(f"{app_url}/camera")
     wait_for(lambda: browser.find_elements(By.ID, "camera-streets"), what="street indicators")
     page = text_of(browser, "#camera-page")
-    for label in ("各街道指标", "时段 × 星期热力图", "外卖骑手", "模型率定验证", "点位在线率", "优化选点", "问题清单"):
+    for label in (
+        "各街道指标",
+        "时段 × 星期热力图",
+        "外卖骑手",
+        "模型率定验证",
+        "点位在线率",
+        "优化选点",
+        "问题清单",
+    ):
         assert label in page
     assert browser.find_elements(By.CSS_SELECTOR, "#camera-heatmap .main-svg")
     browser.save_screenshot(str(artifacts / "camera.png"))
@@ -194,7 +233,10 @@ def test_detail_camera_quality_pages(browser: Any, app_url: str, view_tables: di
 
 def test_chinese_glyphs_are_not_tofu(browser: Any, app_url: str) -> None:
     browser.get(f"{app_url}/")
-    wait_for(lambda: browser.find_elements(By.ID, "navbar") and text_of(browser, "#navbar"), what="navbar")
+    wait_for(
+        lambda: browser.find_elements(By.ID, "navbar") and text_of(browser, "#navbar"),
+        what="navbar",
+    )
     imgs = browser.execute_script(GLYPHS_JS, ["驾", "驶", "舱", "\u0378"])
     cjk, tofu = imgs[:3], imgs[3]
     assert len(set(cjk)) == 3, "three different Chinese characters render identically (boxes)"
@@ -203,18 +245,28 @@ def test_chinese_glyphs_are_not_tofu(browser: Any, app_url: str) -> None:
     # the navbar's Chinese text is laid out with real glyph widths (≈1em each), not zero-width
     w = browser.execute_script(
         "const s = document.createElement('span'); s.textContent = '驾驶舱'; s.style.fontSize = '20px';"
-        "document.body.appendChild(s); const w = s.getBoundingClientRect().width; s.remove(); return w;")
+        "document.body.appendChild(s); const w = s.getBoundingClientRect().width; s.remove(); return w;"
+    )
     assert 50 <= w <= 70
 
 
-def test_report_download_route(browser: Any, app_url: str, view_store: Any, app_settings: Any) -> None:
+def test_report_download_route(
+    browser: Any, app_url: str, view_store: Any, app_settings: Any
+) -> None:
     import urllib.error
     import urllib.request
 
     from dashboards.data import AppData
     from dashboards.report import build_report
 
-    r = build_report(AppData(view_store), "2026-10", Path(app_settings.workdir) / "reports")
+    reports = Path(app_settings.workdir) / "reports"
+    for f in reports.glob("latest.*"):
+        f.unlink()
+    # no report yet: the app builds one for the newest scored month on the first download
+    with urllib.request.urlopen(f"{app_url}/download/report/latest.pdf") as resp:
+        body = resp.read()
+    assert body[:5] == b"%PDF-" and (reports / "risk_index_2026-10.pdf").is_file()
+    r = build_report(AppData(view_store), "2026-10", reports)
     with urllib.request.urlopen(f"{app_url}/download/report/latest.pdf") as resp:
         body = resp.read()
     assert body[:5] == b"%PDF-" and body == r.pdf_path.read_bytes()

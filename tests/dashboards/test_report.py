@@ -14,8 +14,15 @@ from dashboards.data import AppData
 from dashboards.report import build_report
 from dashboards.report.build import ReportError, pick_periods
 
-HEADINGS = ("一、全市风险指数与颜色分布", "二、区县与乡镇（街道）排名", "三、风险地图与视频违法热点",
-            "四、各主题预警", "五、电动自行车交通违法分析", "六、数据质量", "七、模型验证情况")
+HEADINGS = (
+    "一、全市风险指数与颜色分布",
+    "二、区县与乡镇（街道）排名",
+    "三、风险地图与视频违法热点",
+    "四、各主题预警",
+    "五、电动自行车交通违法分析",
+    "六、数据质量",
+    "七、模型验证情况",
+)
 CJK_FONT = re.compile(r"(CJK|SourceHan|Source-Han|WenQuanYi|SimSun|SimHei|YaHei)", re.IGNORECASE)
 
 
@@ -27,9 +34,13 @@ def pdf_fonts(reader: PdfReader) -> set[str]:
         for ref in fonts.values():
             f = ref.get_object()
             descs = [f.get("/FontDescriptor")]
-            descs += [d.get_object().get("/FontDescriptor") for d in f.get("/DescendantFonts") or []]
+            descs += [
+                d.get_object().get("/FontDescriptor") for d in f.get("/DescendantFonts") or []
+            ]
             for desc in descs:
-                if desc is not None and any(k in desc.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                if desc is not None and any(
+                    k in desc.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                ):
                     out.add(str(f.get("/BaseFont")))
     return out
 
@@ -99,9 +110,13 @@ def test_pingan_report_command(view_store: Any, workdir: Path, tmp_path: Path) -
     cfg = tmp_path / "pingan.toml"
     cfg.write_text(f'[pingan]\nworkdir = "{workdir}"\n', encoding="utf-8")
     out = tmp_path / "rep"
-    res = CliRunner().invoke(app, ["report", "--period", "2026-10", "--out", str(out), "--config", str(cfg)])
+    res = CliRunner().invoke(
+        app, ["report", "--period", "2026-10", "--out", str(out), "--config", str(cfg)]
+    )
     assert res.exit_code == 0, res.output
     assert (out / "risk_index_2026-10.html").is_file()
     assert PdfReader(str(out / "risk_index_2026-10.pdf")).pages
-    bad = CliRunner().invoke(app, ["report", "--period", "2026/10", "--out", str(out), "--config", str(cfg)])
+    bad = CliRunner().invoke(
+        app, ["report", "--period", "2026/10", "--out", str(out), "--config", str(cfg)]
+    )
     assert bad.exit_code == 2

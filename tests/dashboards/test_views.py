@@ -15,14 +15,25 @@ from dashboards.data import AppData
 
 def test_child_ranking_and_change(view_tables: dict) -> None:
     a = view_tables["area_scores"]
-    r = queries.child_ranking(a, {"level": "city", "code": None}, "composite", "2026-10-26", "2026-10-19")
+    r = queries.child_ranking(
+        a, {"level": "city", "code": None}, "composite", "2026-10-26", "2026-10-19"
+    )
     assert len(r) == 6 and r["index"].is_monotonic_decreasing
-    cur = a[(a["level"] == "county") & (a["theme"] == "composite")].set_index(["code", "period"])["index"]
+    cur = a[(a["level"] == "county") & (a["theme"] == "composite")].set_index(["code", "period"])[
+        "index"
+    ]
     top = r.iloc[0]
-    assert np.isclose(top["change"], cur[(top["code"], "2026-10-26")] - cur[(top["code"], "2026-10-19")])
-    towns = queries.child_ranking(a, {"level": "county", "code": top["code"]}, "composite", "2026-10-26", None)
+    assert np.isclose(
+        top["change"], cur[(top["code"], "2026-10-26")] - cur[(top["code"], "2026-10-19")]
+    )
+    towns = queries.child_ranking(
+        a, {"level": "county", "code": top["code"]}, "composite", "2026-10-26", None
+    )
     assert len(towns) > 0 and towns["change"].isna().all()
-    assert queries.previous_period(["2026-09-28", "2026-10-19", "2026-10-26"], "2026-10-19") == "2026-09-28"
+    assert (
+        queries.previous_period(["2026-09-28", "2026-10-19", "2026-10-26"], "2026-10-19")
+        == "2026-09-28"
+    )
     assert queries.previous_period(["2026-09-28"], "2026-09-28") is None
 
 
@@ -41,7 +52,9 @@ def test_cell_values_align_with_geometry_order(view_tables: dict) -> None:
     cs = view_tables["cell_scores"]
     s = queries.scores_for(cs, "fire_risk", "2026-10-19")
     cells = np.sort(cs["h3_9"].unique())
-    extra = np.array([h3.str_to_int(h3.latlng_to_cell(28.0, 111.0, 9))], dtype=np.int64)  # not scored
+    extra = np.array(
+        [h3.str_to_int(h3.latlng_to_cell(28.0, 111.0, 9))], dtype=np.int64
+    )  # not scored
     allc = np.concatenate([cells[:50], extra])
     vals = maplayers.cell_values(allc, s)
     gj = maplayers.cells_geojson(allc)
@@ -59,7 +72,10 @@ def test_hot_cells_use_the_gi_class(view_tables: dict) -> None:
     want = hot[(hot["class"] == "hot") & (hot["band"] == "all")]["h3"].unique()
     assert set(cells) == set(want)
     assert maplayers.hot_cells(pd.DataFrame()).size == 0
-    assert maplayers.roads_geojson(view_tables["roads"])["features"][0]["geometry"]["type"] == "LineString"
+    assert (
+        maplayers.roads_geojson(view_tables["roads"])["features"][0]["geometry"]["type"]
+        == "LineString"
+    )
     assert maplayers.roads_geojson(pd.DataFrame({"road_id": ["R1"]}))["features"] == []
 
 
@@ -90,8 +106,12 @@ def test_routes_geometry_and_empty_pages(dash_app: Any, view_tables: dict, tmp_p
         state.set_data(AppData(open_store(tmp_path / "empty")), old[1])
         import importlib
 
-        for mod, eid in (("cockpit", "cockpit-empty"), ("camera", "camera-empty"), ("quality", "quality-empty"),
-                         ("detail", "detail-empty")):
+        for mod, eid in (
+            ("cockpit", "cockpit-empty"),
+            ("camera", "camera-empty"),
+            ("quality", "quality-empty"),
+            ("detail", "detail-empty"),
+        ):
             page = importlib.import_module(f"pages.{mod}")
             out = page.layout()
             found = json.dumps(out.to_plotly_json(), default=str, ensure_ascii=False)
@@ -101,14 +121,13 @@ def test_routes_geometry_and_empty_pages(dash_app: Any, view_tables: dict, tmp_p
         state.set_data(*old)
 
 
-def test_pingan_serve_starts_the_app(view_store: Any, workdir, tmp_path) -> None:  # noqa: ANN001
+def test_pingan_serve_starts_the_app(view_store: Any, workdir, tmp_path) -> None:
+    import socket
     import subprocess
     import sys
     import time
     import urllib.request
     from pathlib import Path
-
-    import socket
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -116,8 +135,12 @@ def test_pingan_serve_starts_the_app(view_store: Any, workdir, tmp_path) -> None
     cfg = tmp_path / "pingan.toml"
     cfg.write_text(f'[pingan]\nworkdir = "{workdir}"\n', encoding="utf-8")
     root = Path(__file__).resolve().parents[2]
-    proc = subprocess.Popen([sys.executable, "-m", "pingan.cli", "serve", "--port", str(port), "--config", str(cfg)],
-                            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pingan.cli", "serve", "--port", str(port), "--config", str(cfg)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         end = time.monotonic() + 60
         while True:
@@ -129,8 +152,13 @@ def test_pingan_serve_starts_the_app(view_store: Any, workdir, tmp_path) -> None
                 assert proc.poll() is None, proc.stdout.read().decode()
                 assert time.monotonic() < end, "pingan serve did not answer within 60 s"
                 time.sleep(0.3)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/pingan/cells.geojson", timeout=10) as r:
-            assert len(json.loads(r.read())["features"]) == view_store.read("cell_scores")["h3_9"].nunique()
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/pingan/cells.geojson", timeout=10
+        ) as r:
+            assert (
+                len(json.loads(r.read())["features"])
+                == view_store.read("cell_scores")["h3_9"].nunique()
+            )
     finally:
         proc.terminate()
         proc.wait(timeout=10)
