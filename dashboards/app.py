@@ -15,6 +15,7 @@ from dash import Input, Output, dcc, html
 from dashboards import state
 from dashboards.data import AppData
 from dashboards.i18n import lang_of, t
+from dashboards.maplayers import cells_url
 
 HERE = Path(__file__).resolve().parent
 
@@ -77,6 +78,12 @@ def create_app(data: AppData, settings: Any = None) -> dash.Dash:
     _add_report_download(app)
     _add_geometry_route(app)
     data.cells_geojson_bytes()  # build the geometry before the first visitor asks for it
+    # let the browser fetch the cell geometry while Dash's scripts load (same URL and credentials
+    # mode as dash-leaflet's fetch, so the preloaded response is reused)
+    app.index_string = app.index_string.replace(
+        "{%css%}",
+        f'<link rel="preload" href="{cells_url(len(data.cells()))}" as="fetch" crossorigin="anonymous">{{%css%}}',
+    )
     return app
 
 

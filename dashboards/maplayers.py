@@ -22,6 +22,13 @@ from data_contracts.vocab import RISK_COLOURS
 DEFAULT_STEPS: tuple[float, float, float, float] = (0.0, 25.0, 50.0, 75.0)
 #: Where the app serves the cell geometry (fetched once by the browser).
 CELLS_URL = "/pingan/cells.geojson"
+
+
+def cells_url(n_cells: int) -> str:
+    """URL of the cell geometry (versioned by the cell count so a new study area is refetched)."""
+    return f"{CELLS_URL}?v={n_cells}"
+
+
 STEP_COLOURS: tuple[str, ...] = tuple(c[3] for c in reversed(RISK_COLOURS))  # blue→red
 
 

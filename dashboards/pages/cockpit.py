@@ -70,7 +70,7 @@ def _map(lang: str) -> Any:
         dl.Overlay(
             dl.GeoJSON(
                 id="cells",
-                url=f"{CELLS_URL}?v={len(_cells())}",
+                url=maplayers.cells_url(len(_cells())),
                 style={"variable": "pingan.cellStyle"},
                 onEachFeature={"variable": "pingan.cellEach"},
             ),
