@@ -178,17 +178,18 @@ def _recall_from_audits(audits: pd.DataFrame, stratum_sizes: pd.Series | None,
             "x": x, "neg": st["neg"].to_numpy()})
         s = g.groupby(by).sum().reset_index() if by else g.sum().to_frame().T
         S, Tv = s["T"].to_numpy(float), s["Tv"].to_numpy(float)
+        has_neg = s["neg"].to_numpy() > 0
         with np.errstate(invalid="ignore", divide="ignore"):
             rec = np.where(S > 0, Tv / S, np.nan)
             var = (((S - Tv) / S**2) ** 2 * s["varTv"].to_numpy(float)
                    + (Tv / S**2) ** 2 * (s["varT"].to_numpy(float) - s["varTv"].to_numpy(float)))
             rc = np.clip(rec, 0.01, 0.99)
             neff = np.where(var > 0, rc * (1 - rc) / var, s["x"].to_numpy(float))
-        has_neg = s["neg"].to_numpy() > 0
         out = s[by].copy() if by else pd.DataFrame(index=[0])
         out["violation"] = v
-        out["recall_n"] = np.where(np.isnan(rec), 0.0, neff)
-        out["recall_found"] = np.nan_to_num(rec * neff)
+        ok = has_neg & ~np.isnan(rec)
+        out["recall_n"] = np.where(ok, neff, 0.0)
+        out["recall_found"] = np.where(ok, np.nan_to_num(rec * neff), 0.0)
         out["recall"] = np.where(has_neg, rec, np.nan)
         out["recall_source"] = np.where(has_neg, "audits", "none")
         rows.append(out)
@@ -268,8 +269,10 @@ def calibrate(
 
     Columns: scope ('type' | 'camera'), camera_id (None for scope type), violation,
     n_passes, n_detected, raw_rate, precision [lo, hi], recall [lo, hi], recall_source,
-    calibration_source ('camera' | 'pooled'), implied_specificity, calibrated_rate, cal_lo,
-    cal_hi, n_audited.
+    calibration_source ('camera' | 'pooled'), implied_specificity, rate_lower_bound
+    (raw × precision: a lower bound of the true rate valid without recall), calibrated_rate,
+    cal_lo, cal_hi (NaN where recall is unknown: no audit clips and no audited 'none'
+    detections), n_audited.
     """
     totals = pd.Series({v: counts[f"n_{v}"].sum() for v in VIOLATIONS})
     totals["none"] = counts["n_det"].sum() - totals.sum()
@@ -325,6 +328,10 @@ def calibrate(
             "recall", "recall_lo", "recall_hi", "recall_source", "calibration_source",
             "implied_specificity", "calibrated_rate", "cal_lo", "cal_hi"]
     out = pd.concat([city[cols], cam[cols]], ignore_index=True)
+    # Whatever the recall, true rate ≥ AP·PPV (confirmed detections per pass): the one
+    # correction still possible when no misses were audited (calibrated_rate is then NaN).
+    out.insert(out.columns.get_loc("calibrated_rate"), "rate_lower_bound",
+               out["raw_rate"] * out["precision"])
     for c in ("n_passes", "n_detected", "n_audited", "tp", "recall_n"):
         out[c] = out[c].astype(float)
     return out

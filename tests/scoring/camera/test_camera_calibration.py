@@ -102,3 +102,14 @@ def test_no_camera_with_enough_audits_uses_pooled_values(toy_city) -> None:
     city = out[out["scope"] == "type"].set_index("violation")
     nh = cam[cam["violation"] == "no_helmet"]
     assert (nh["precision"] == city.loc["no_helmet", "precision"]).all()
+
+
+def test_without_audited_misses_only_the_lower_bound_is_given(toy_city) -> None:
+    db = ind.connect(toy_city.cameras, toy_city.detections, toy_city.flow)
+    detected_only = toy_city.audits[toy_city.audits["detected_violation"] != "none"]
+    out = cal.calibrate(ind.camera_type_counts(db), detected_only)
+    city = out[out["scope"] == "type"].set_index("violation")
+    assert city["calibrated_rate"].isna().all() and city["recall"].isna().all()
+    nh = city.loc["no_helmet"]
+    assert nh["rate_lower_bound"] == pytest.approx(nh["raw_rate"] * nh["precision"])
+    assert nh["rate_lower_bound"] <= toy_city.true_rates["no_helmet"]
