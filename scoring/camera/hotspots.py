@@ -37,6 +37,8 @@ from scoring.camera.indicators import TIME_BANDS, VIOLATIONS
 
 __all__ = [
     "EMERGING_CLASSES",
+    "camera_cells",
+    "classify_emerging",
     "distance_weights",
     "emerging_hotspots",
     "endpoint_weights",
@@ -45,6 +47,7 @@ __all__ = [
     "hotspots_h3",
     "hotspots_road",
     "mann_kendall",
+    "road_weights",
 ]
 
 BANDS: tuple[str, ...] = tuple(b[0] for b in TIME_BANDS) + ("all",)

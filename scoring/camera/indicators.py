@@ -47,11 +47,15 @@ __all__ = [
     "VIOLATIONS",
     "CameraDB",
     "activity_matrix_db",
+    "band_week_counts",
+    "camera_type_counts",
     "connect",
     "hour_cube_sql",
     "hour_weekday_profile",
     "indicator_columns",
     "indicators",
+    "indicators_sql",
+    "many_indicators",
     "time_band_sql",
 ]
 
