@@ -22,6 +22,13 @@ dash.register_page(__name__, path="/camera", name="camera", title="视频违法�
 
 #: Column → label key (columns without one are shown by name).
 COLUMN_LABELS = {
+    "code": "code",
+    "n_violations": "n_violations",
+    "n_delivery": "n_delivery",
+    "share_meituan": "share_meituan",
+    "share_eleme": "share_eleme",
+    "rate_any_meituan": "rate_any_meituan",
+    "rate_any_eleme": "rate_any_eleme",
     "name": "township",
     "daily_flow": "daily_flow",
     "rate_any": "violation_rate",
