@@ -28,10 +28,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.config import MESS_KINDS, MessConfig
+from synth.config import MESS_KINDS, MessConfig, VolumeConfig
 from synth.specs import FEEDS, FeedSpec
 
-__all__ = ["GenerateResult", "MessConfig", "generate", "render_world"]
+__all__ = ["GenerateResult", "MessConfig", "VolumeConfig", "apply_volume", "generate",
+           "render_world"]
 
 ProgressFn = Callable[[str, int, int], None]
 
@@ -55,8 +56,13 @@ def generate(city: str = "430900", days: int = 120, seed: int = 7, scale: float 
              out: str | Path = "synth_out", start: dt.date | None = None,
              mess: MessConfig | None = None, *, streams_days: int | None = None,
              feeds: Sequence[str] | None = None, world: Any = None,
-             progress: ProgressFn | None = None) -> GenerateResult:
+             progress: ProgressFn | None = None,
+             volumes: VolumeConfig | None = None) -> GenerateResult:
     """Build the World (``synth.world.build_world``) and render every feed into ``out``.
+
+    ``volumes``: records per feed at scale 1.0 (default :class:`synth.config.VolumeConfig`,
+    ≈ 520 k registry/event records at scale 1.0; ``VolumeConfig.unlimited()`` = everything the
+    World holds).
 
     ``streams_days`` limits the big streams (ebike_detections, checkpoint_passes,
     hazmat_vehicle_gps) to their first N days (None = the whole window); ``feeds`` renders a
@@ -75,7 +81,7 @@ def generate(city: str = "430900", days: int = 120, seed: int = 7, scale: float 
         world = build_world(**kw)
     t_world = time.perf_counter() - t0
     res = render_world(world, out, seed=seed, mess=mess, streams_days=streams_days,
-                       feeds=feeds, progress=progress, city=city)
+                       feeds=feeds, progress=progress, city=city, volumes=volumes)
     res.seconds["world"] = t_world
     return res
 
@@ -136,15 +142,42 @@ def _write_file(spec: FeedSpec, path: Path, part: pd.DataFrame, canon: pd.DataFr
         write_parquet(path, pd.DataFrame(rows, columns=headers).astype(str))
 
 
-def render_feed(ctx: Any, spec: FeedSpec, out: Path, cfg: MessConfig, city: str
+def apply_volume(canon: pd.DataFrame, cap: int | None, rng: np.random.Generator,
+                 by: str | None = None) -> pd.DataFrame:
+    """A department's extract of a canonical frame: at most ~``cap`` records, a uniform sample
+    kept in the original order (index reset).  ``by``: sample whole groups of that column
+    (e.g. households) until the cap is reached.  ``cap`` None or ≥ len: unchanged."""
+    n = len(canon)
+    if cap is None or n <= cap:
+        return canon
+    if by is not None and by in canon:
+        codes, uniq = pd.factorize(canon[by], sort=False)
+        sizes = np.bincount(codes[codes >= 0], minlength=len(uniq))
+        order = rng.permutation(len(uniq))
+        k = int(np.searchsorted(np.cumsum(sizes[order]), cap, side="left")) + 1
+        keep = np.isin(codes, order[:k])
+    else:
+        keep = np.zeros(n, dtype=bool)
+        keep[rng.choice(n, cap, replace=False)] = True
+    return canon[keep].reset_index(drop=True)
+
+
+def render_feed(ctx: Any, spec: FeedSpec, out: Path, cfg: MessConfig, city: str,
+                volumes: VolumeConfig | None = None
                 ) -> tuple[list[dict[str, Any]], pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Render one (non-stream) feed: files + truth (records, positions, injected errors)."""
+    """Render one (non-stream) feed: files + truth (records, positions, injected errors).
+    ``volumes`` caps the records the department delivers (None: everything)."""
     from synth.mess import inject, layout
     from synth.render import RENDERERS
     from synth.render._base import feed_rng
     from synth.render._format import to_department_values
 
     canon = RENDERERS[spec.feed_id](ctx).reset_index(drop=True)
+    if volumes is not None:
+        scale = float((getattr(ctx.world, "params", {}) or {}).get("scale", 1.0))
+        canon = apply_volume(canon, volumes.cap(spec.feed_id, scale),
+                             feed_rng(ctx.seed, spec.feed_id, "volume"),
+                             volumes.sample_by.get(spec.feed_id))
     vals = to_department_values(canon, spec)
     rng = feed_rng(ctx.seed, spec.feed_id, "mess")
     m = inject(vals, canon, spec, cfg, rng, ctx.addr, ctx.city_name, city)
@@ -222,8 +255,10 @@ def _context(world: Any, seed: int) -> Any:
 
 def render_world(world: Any, out: str | Path, *, seed: int = 7, mess: MessConfig | None = None,
                  streams_days: int | None = None, feeds: Sequence[str] | None = None,
-                 progress: ProgressFn | None = None, city: str = "430900") -> GenerateResult:
-    """Render the feeds of an already-built World into ``out`` (see :func:`generate`)."""
+                 progress: ProgressFn | None = None, city: str = "430900",
+                 volumes: VolumeConfig | None = None) -> GenerateResult:
+    """Render the feeds of an already-built World into ``out`` (see :func:`generate`;
+    ``volumes`` None = the default :class:`VolumeConfig`)."""
     import time
 
     from synth.render import STREAM_FEEDS
@@ -234,6 +269,7 @@ def render_world(world: Any, out: str | Path, *, seed: int = 7, mess: MessConfig
     out.mkdir(parents=True, exist_ok=True)
     (out / "_truth").mkdir(exist_ok=True)
     cfg = mess or MessConfig()
+    vol = volumes or VolumeConfig()
     ctx = _context(world, seed)
     res = GenerateResult(out=out)
     wanted = list(feeds) if feeds is not None else list(FEEDS)
@@ -250,7 +286,7 @@ def render_world(world: Any, out: str | Path, *, seed: int = 7, mess: MessConfig
                           for f in sf]
             res.rows_by_feed[fid] = sum(f.rows for f in sf)
         else:
-            files, r, p, e = render_feed(ctx, spec, out, cfg, city)
+            files, r, p, e = render_feed(ctx, spec, out, cfg, city, vol)
             res.files += files
             res.rows_by_feed[fid] = len(r)
             recs.append(r)
@@ -278,6 +314,7 @@ def render_world(world: Any, out: str | Path, *, seed: int = 7, mess: MessConfig
                    for k, v in (getattr(world, "params", {}) or {}).items()},
         "streams_days": streams_days,
         "mess": cfg.model_dump(),
+        "volumes": vol.model_dump(),
         "mess_kinds": MESS_KINDS,
         "row_number": "1-based data record index as a reader counts it, header excluded "
                       "(CSV records not lines; XLSX sheet row - 1; JSONL line; GeoJSON "

@@ -91,3 +91,59 @@ class MessConfig(BaseModel):
         """Load from a YAML mapping of kind → rate (and optional ``overrides``)."""
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         return cls.model_validate(data)
+
+
+#: Records each department delivers at scale 1.0 (see :class:`VolumeConfig`).  Sum of the
+#: capped feeds plus the uncapped ones ≈ 520,000 records at scale 1.0 (seed 004: ~520 k
+#: records pooled from 46 departments, 146 data categories).  Feeds not listed deliver
+#: everything the World holds (events, small unit registries, reference layers).
+DEFAULT_VOLUMES: Final[dict[str, int]] = {
+    # 户籍 extract: ~70 % of the World's registered households (whole households); the
+    # rest sit in other police stations' systems that the pooled export did not reach.
+    "hukou": 120_000,
+    # The World lets every hotel take guests every night (≈ 3 M stays at scale 1.0); the
+    # pooled extract holds ≈ 375 registrations a day over 120 days.
+    "hotel_lodging": 45_000,
+    # Vehicle registry: the extract holds motor vehicles and e-bikes of the main districts.
+    "vehicle_registry": 50_000,
+    # IoT alarms of the pilot buildings / gauges only.
+    "elevator_ebike": 10_000,
+    "waterlogging": 10_000,
+}
+
+#: Feeds sampled by whole groups (a registry extract holds whole households): feed → field.
+DEFAULT_SAMPLE_BY: Final[dict[str, str]] = {"hukou": "hukou_no"}
+
+
+class VolumeConfig(BaseModel):
+    """How many records each department delivers: a cap per feed at scale 1.0, linear in
+    scale (``cap = round(records_at_scale_1[feed] * scale)``).
+
+    The World is the whole truth (every person, house, stay); a department sends an extract
+    of it, as real pooled exports are (seed 004: ~520 k records across 46 departments for a
+    city of 4.4 M residents).  Where the World holds more records than the cap, the feed is a
+    deterministic uniform sample (``feed_rng(seed, feed, "volume")``) in the original record
+    order; ``sample_by`` samples whole groups (hukou: whole households by 户号) until the cap
+    is reached.  Feeds without a cap deliver everything.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    records_at_scale_1: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_VOLUMES))
+    sample_by: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_SAMPLE_BY))
+
+    def cap(self, feed_id: str, scale: float) -> int | None:
+        """Records ``feed_id`` may hold at ``scale`` (None = no cap)."""
+        n1 = self.records_at_scale_1.get(feed_id)
+        return None if n1 is None else max(1, round(n1 * scale))
+
+    @classmethod
+    def unlimited(cls) -> VolumeConfig:
+        """Every feed delivers everything the World holds."""
+        return cls(records_at_scale_1={}, sample_by={})
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> VolumeConfig:
+        """Load from a YAML mapping (``records_at_scale_1``: feed → records, ``sample_by``)."""
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        return cls.model_validate(data)
