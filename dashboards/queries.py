@@ -190,3 +190,14 @@ def hot_roads(hot_road: pd.DataFrame, band: str = "all") -> pd.DataFrame:
         if k in h.columns
     ]
     return h.sort_values("z", ascending=False)[keep].reset_index(drop=True)
+
+
+def theme_steps(themes: pd.DataFrame, theme: str) -> tuple[float, float, float, float]:
+    """The map's stepped scale for ``theme``: its owner's blue, yellow, orange and red thresholds
+    on the 0–100 scale of ``cell_scores`` (from the ``themes`` view), or quarters by default."""
+    cols = ["blue", "yellow", "orange", "red"]
+    if not themes.empty and set(cols) <= set(themes.columns):
+        row = themes[themes["theme"] == theme]
+        if len(row) and row[cols].notna().all(axis=1).iloc[0]:
+            return tuple(float(row[c].iloc[0]) for c in cols)  # type: ignore[return-value]
+    return (0.0, 25.0, 50.0, 75.0)

@@ -21,9 +21,6 @@ from pingan.settings import Settings
 
 Echo = Callable[[str], None]
 
-#: Event categories the demo forecasts and features (enough history at demo scale).
-FORECAST_CATEGORIES = ("theft", "burglary", "dispute", "assault", "fraud", "fire", "traffic_accident",
-                       "public_order", "vehicle_theft")
 #: How many weekly periods are scored and published (trend and change-vs-previous need ≥ 2).
 PUBLISHED_PERIODS = 6
 
@@ -236,7 +233,14 @@ def stage_forecast(s: Settings, echo: Echo, n_periods: int = PUBLISHED_PERIODS) 
     cells = np.sort(feats["h3"].unique().astype(np.int64))
     grid = CellGrid.from_cells(cells)
     counts = ev["category"].value_counts()
-    cats = [c for c in FORECAST_CATEGORIES if counts.get(c, 0) >= 30]
+    # the categories the composite index reads (p_event_<cat>): forecasting others costs minutes
+    # in the demo and nothing reads them
+    from scoring.composite import read_composite
+    from scoring.rules import composite_template_path
+
+    wanted = [c.forecast.removeprefix("p_event_") for c in read_composite(composite_template_path()).components
+              if c.forecast]
+    cats = [c for c in wanted if counts.get(c, 0) >= 30]
     if not cats:
         echo("forecast: too few events for any category (< 30 each); skipped")
         return {"categories": []}
@@ -309,14 +313,16 @@ def publish_views(features: pd.DataFrame, forecasts: pd.DataFrame | None, models
         pstr = _period_str(p)
         themes = {"composite": (comp["index"].to_numpy(), comp["colour"].to_numpy(), composite.thresholds)}
         for mid, sc in per.items():
-            col = f"comp_{mid}"
-            if col in comp.columns:
-                colour = sc.drop_duplicates("h3").set_index("h3")["colour"].reindex(comp["h3"]).fillna("none")
-                m = by_id[mid]
-                red = m.thresholds.red
-                th = Thresholds(**{k: min(100.0, getattr(m.thresholds, k) / red * 100.0)
-                                   for k in ("red", "orange", "yellow", "blue")})
-                themes[mid] = (comp[col].to_numpy(), colour.to_numpy(), th)
+            # a theme shows its own model: score against the owner's red threshold (0–100) and the
+            # owner's colours, whatever normalisation the composite uses
+            m = by_id[mid]
+            red = m.thresholds.red
+            s_idx = sc.drop_duplicates("h3").set_index("h3")
+            colour = s_idx["colour"].reindex(comp["h3"]).fillna("none")
+            norm = np.clip(s_idx["score"].reindex(comp["h3"]).fillna(0.0).to_numpy(float) / red, 0, 1) * 100
+            th = Thresholds(**{k: min(100.0, getattr(m.thresholds, k) / red * 100.0)
+                               for k in ("red", "orange", "yellow", "blue")})
+            themes[mid] = (norm, colour.to_numpy(), th)
         for theme, (vals, colours, th) in themes.items():
             h = comp["h3"].to_numpy(dtype=np.int64)
             cells_rows.append(pd.DataFrame({
@@ -355,9 +361,14 @@ def publish_views(features: pd.DataFrame, forecasts: pd.DataFrame | None, models
         "subject_id": w["subject_key"], "h3_9": w["h3"].astype("int64"),
         "township_code": m_idx["township_code"].reindex(w["h3"].to_numpy()).to_numpy(),
         "reasons": w["reasons"], "reasons_en": w["reasons_en"]})
+    def _steps(th: Any, red: float = 100.0) -> dict[str, float]:
+        return {k: min(100.0, getattr(th, k) / red * 100.0) for k in ("blue", "yellow", "orange", "red")}
+
     themes = pd.DataFrame(
-        [{"theme": "composite", "name_zh": composite.name_zh, "name_en": composite.name_en, "owner": composite.owner}]
-        + [{"theme": m.id, "name_zh": m.name_zh, "name_en": m.name_en, "owner": m.owner} for m in cell_models])
+        [{"theme": "composite", "name_zh": composite.name_zh, "name_en": composite.name_en, "owner": composite.owner,
+          **_steps(composite.thresholds)}]
+        + [{"theme": m.id, "name_zh": m.name_zh, "name_en": m.name_en, "owner": m.owner,
+            **_steps(m.thresholds, m.thresholds.red)} for m in cell_models])
     return {"cell_scores": cell_scores, "area_scores": areas, "cell_factors": cell_factors,
             "warnings": warnings, "themes": themes}
 

@@ -6,6 +6,11 @@ Per cell, each component is normalised to 0–100 and the index is their weighte
   value or, by default, the model's red threshold (a cell at the owner's "red" is 100);
 - a forecast probability column (``p_event_{cat}``): ``clip(p / scale, 0, 1) · 100``, scale 1.
 
+With ``normalise: rank`` (the shipped city index) every component is instead the percentile
+rank of the cell's value among the cells where it is above zero (0–100; zero stays 0). Owners'
+absolute thresholds keep deciding each model's own four colours; the composite then says where a
+cell stands in its city, which stays meaningful whatever the city's size or data volume.
+
 Index = Σ wᵢ·normᵢ / Σ wᵢ over the components (a cell missing from a component counts 0 there).
 Colours by the owner-set four-colour thresholds of the composite config (YAML, see
 ``scoring/models/composite/pingan_index.yaml``).
@@ -67,6 +72,8 @@ class CompositeConfig(BaseModel):
     components: list[Component] = Field(min_length=1)
     thresholds: Thresholds
     rollup_weight: Literal["area", "population"] = "area"
+    normalise: Literal["scale", "rank"] = Field(
+        "scale", description="scale: value / scale (absolute); rank: percentile rank among non-zero cells")
 
     @model_validator(mode="after")
     def _unique(self) -> CompositeConfig:
@@ -119,6 +126,18 @@ def _latest(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def percentile_rank(values: np.ndarray) -> np.ndarray:
+    """0–100 percentile rank of each value among the values above zero (ties share the mean
+    rank, the largest is 100); zero, negative and missing values map to 0."""
+    v = np.nan_to_num(np.asarray(values, dtype=float))
+    out = np.zeros(len(v))
+    pos = v > 0
+    if pos.any():
+        r = pd.Series(v[pos]).rank(method="average").to_numpy()
+        out[pos] = r / pos.sum() * 100.0
+    return out
+
+
 def composite_index(
     config: CompositeConfig,
     model_scores: Mapping[str, pd.DataFrame],
@@ -168,7 +187,10 @@ def composite_index(
             values = frame[c.forecast].to_numpy(dtype=float)
         if "period_start" in frame.columns and frame["period_start"].notna().any():
             periods.append(frame["period_start"].max())
-        norm = np.clip(np.nan_to_num(values) / scale, 0.0, 1.0) * 100.0
+        if config.normalise == "rank":
+            norm = percentile_rank(values)
+        else:
+            norm = np.clip(np.nan_to_num(values) / scale, 0.0, 1.0) * 100.0
         s = pd.Series(norm, index=pd.Index(frame["h3"].astype("int64").to_numpy(), name="h3"))
         parts[c.name] = s.groupby(level=0).max()
         weights[c.name] = c.weight

@@ -19,12 +19,18 @@ function pinganCellStyle(i) {
     }
     const steps = h.steps || [0, 25, 50, 75];
     const colors = h.colors || ["#2c7bb6", "#fecc5c", "#fd8d3c", "#d7191c"];
+    if (v < steps[0]) {
+        return {stroke: false, fillOpacity: 0.0};  // below blue: no risk code, nothing drawn
+    }
     let k = 0;
     for (let j = 0; j < steps.length; j++) { if (v >= steps[j]) { k = j; } }
     // a selected area: its cells keep full colour, the rest of the city fades
     const dim = m.hl.size > 0 && !m.hl.has(i);
-    // fill only: stroking 20,000+ hexagons doubles the canvas work and adds nothing visible
-    return {fillColor: colors[k], stroke: false, fillOpacity: dim ? 0.15 : 0.75};
+    // fill only for blue/yellow (stroking 20,000+ hexagons doubles the canvas work); orange and
+    // red get a 2-px outline so a ~350 m cell stays visible at city zoom
+    const hot = k >= 2;
+    return {fillColor: colors[k], stroke: hot, color: colors[k], weight: hot ? 2 : 0,
+            fillOpacity: dim ? 0.15 : 0.75};
 }
 
 window.dash_clientside = Object.assign({}, window.dash_clientside, {

@@ -201,7 +201,7 @@ def cell_hideout(theme: str, period: str, area: dict | None) -> dict:
     if area and area.get("level") not in (None, "city"):
         inside = queries.scores_for(d.table("cell_scores"), theme, period, area)["h3_9"].to_numpy()
         hl = np.nonzero(np.isin(_cells(), inside))[0].tolist()
-    return maplayers.hideout(cache[(theme, period)], highlight=hl)
+    return maplayers.hideout(cache[(theme, period)], steps=queries.theme_steps(d.themes(), theme), highlight=hl)
 
 
 @callback(

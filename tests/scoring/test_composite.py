@@ -183,3 +183,27 @@ def test_cell_area_mapping_and_rollup_all() -> None:
     allv = rollup_all(scored, m.reset_index(), Thresholds(red=60, orange=40, yellow=20, blue=5))
     assert sorted(allv["level"].unique()) == ["county", "grid", "township"]
     assert len(allv[allv["level"] == "county"]) == 1 and len(allv[allv["level"] == "township"]) == 2
+
+
+def test_percentile_rank_normalisation() -> None:
+    from scoring.composite import percentile_rank
+
+    r = percentile_rank(np.array([0.0, 5.0, 1.0, np.nan, 5.0, 3.0]))
+    # positives 1, 3, 5, 5 → ranks 1, 2, 3.5, 3.5 of 4
+    assert r.tolist() == [0.0, 87.5, 25.0, 0.0, 87.5, 50.0]
+
+
+def test_rank_composite_is_scale_free() -> None:
+    from scoring.composite import CompositeConfig, Component, composite_index
+    from scoring.rules.model import Thresholds
+
+    cfg = CompositeConfig(id="x", name_zh="指数", owner="平安办", version="1",
+                          components=[Component(model="a", weight=1, scale=1.0)],
+                          thresholds=Thresholds(red=75, orange=50, yellow=25, blue=1), normalise="rank")
+    cells = np.array([1, 2, 3, 4], dtype="int64")
+    small = {"a": pd.DataFrame({"h3": cells, "score": [0.0, 0.1, 0.2, 0.4]})}
+    big = {"a": pd.DataFrame({"h3": cells, "score": [0.0, 10.0, 20.0, 40.0]})}
+    a = composite_index(cfg, small)
+    b = composite_index(cfg, big)
+    assert a["index"].tolist() == b["index"].tolist()
+    assert a["colour"].tolist()[-1] == "red" and a["index"].iloc[0] == 0.0
