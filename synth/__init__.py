@@ -175,7 +175,8 @@ def render_feed(ctx: Any, spec: FeedSpec, out: Path, cfg: MessConfig, city: str,
     canon = RENDERERS[spec.feed_id](ctx).reset_index(drop=True)
     if volumes is not None:
         scale = float((getattr(ctx.world, "params", {}) or {}).get("scale", 1.0))
-        canon = apply_volume(canon, volumes.cap(spec.feed_id, scale),
+        days = None if spec.split == "snapshot" else round((ctx.end - ctx.start).days)
+        canon = apply_volume(canon, volumes.cap(spec.feed_id, scale, days),
                              feed_rng(ctx.seed, spec.feed_id, "volume"),
                              volumes.sample_by.get(spec.feed_id))
     vals = to_department_values(canon, spec)

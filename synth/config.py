@@ -117,7 +117,8 @@ DEFAULT_SAMPLE_BY: Final[dict[str, str]] = {"hukou": "hukou_no"}
 
 class VolumeConfig(BaseModel):
     """How many records each department delivers: a cap per feed at scale 1.0, linear in
-    scale (``cap = round(records_at_scale_1[feed] * scale)``).
+    scale (``cap = round(records_at_scale_1[feed] * scale)``, × ``days / reference_days`` for
+    feeds split by period).
 
     The World is the whole truth (every person, house, stay); a department sends an extract
     of it, as real pooled exports are (seed 004: ~520 k records across 46 departments for a
@@ -131,11 +132,18 @@ class VolumeConfig(BaseModel):
 
     records_at_scale_1: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_VOLUMES))
     sample_by: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_SAMPLE_BY))
+    #: Caps of feeds split by period (stays, alarms, readings) are for this many days and
+    #: scale with the World's window; snapshot registries do not.
+    reference_days: int = Field(120, gt=0)
 
-    def cap(self, feed_id: str, scale: float) -> int | None:
-        """Records ``feed_id`` may hold at ``scale`` (None = no cap)."""
+    def cap(self, feed_id: str, scale: float, days: int | None = None) -> int | None:
+        """Records ``feed_id`` may hold at ``scale`` (None = no cap).  ``days``: the window
+        of a period-split feed (None for snapshot registries)."""
         n1 = self.records_at_scale_1.get(feed_id)
-        return None if n1 is None else max(1, round(n1 * scale))
+        if n1 is None:
+            return None
+        per = 1.0 if days is None else days / self.reference_days
+        return max(1, round(n1 * scale * per))
 
     @classmethod
     def unlimited(cls) -> VolumeConfig:

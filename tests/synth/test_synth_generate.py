@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from pingan.cli import app
 from synth import generate
+from synth.config import DEFAULT_VOLUMES, VolumeConfig
 from synth.specs import FEEDS
 
 ARGS = {"city": "430900", "days": 35, "seed": 7, "scale": 0.005}
@@ -40,6 +41,15 @@ def test_cli_and_api_same_seed_byte_identical(tmp_path: Path) -> None:
     assert (b / "hukou").glob("*.xlsx")
     rec = pd.read_parquet(b / "_truth" / "records.parquet")
     assert rec["entity_id"].notna().all() and len(rec) > 1000
+    # capped feeds hold their configured volume (+ re-sent duplicates, whole households)
+    vol = VolumeConfig()
+    for feed in DEFAULT_VOLUMES:
+        days = None if FEEDS[feed].split == "snapshot" else ARGS["days"]
+        cap = vol.cap(feed, ARGS["scale"], days)
+        n = res.rows_by_feed[feed]
+        assert n <= cap * 1.05 + 10, (feed, n, cap)
+        if feed in ("hukou", "hotel_lodging", "vehicle_registry"):  # the World holds more
+            assert n >= cap, (feed, n, cap)
 
 
 def test_other_seed_other_files(tmp_path: Path) -> None:
