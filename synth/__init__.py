@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from synth.config import MESS_KINDS, MessConfig, VolumeConfig
+from synth.render._base import apply_volume
 from synth.specs import FEEDS, FeedSpec
 
 __all__ = ["GenerateResult", "MessConfig", "VolumeConfig", "apply_volume", "generate",
@@ -142,26 +143,6 @@ def _write_file(spec: FeedSpec, path: Path, part: pd.DataFrame, canon: pd.DataFr
         write_parquet(path, pd.DataFrame(rows, columns=headers).astype(str))
 
 
-def apply_volume(canon: pd.DataFrame, cap: int | None, rng: np.random.Generator,
-                 by: str | None = None) -> pd.DataFrame:
-    """A department's extract of a canonical frame: at most ~``cap`` records, a uniform sample
-    kept in the original order (index reset).  ``by``: sample whole groups of that column
-    (e.g. households) until the cap is reached.  ``cap`` None or ≥ len: unchanged."""
-    n = len(canon)
-    if cap is None or n <= cap:
-        return canon
-    if by is not None and by in canon:
-        codes, uniq = pd.factorize(canon[by], sort=False)
-        sizes = np.bincount(codes[codes >= 0], minlength=len(uniq))
-        order = rng.permutation(len(uniq))
-        k = int(np.searchsorted(np.cumsum(sizes[order]), cap, side="left")) + 1
-        keep = np.isin(codes, order[:k])
-    else:
-        keep = np.zeros(n, dtype=bool)
-        keep[rng.choice(n, cap, replace=False)] = True
-    return canon[keep].reset_index(drop=True)
-
-
 def render_feed(ctx: Any, spec: FeedSpec, out: Path, cfg: MessConfig, city: str,
                 volumes: VolumeConfig | None = None
                 ) -> tuple[list[dict[str, Any]], pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -172,12 +153,18 @@ def render_feed(ctx: Any, spec: FeedSpec, out: Path, cfg: MessConfig, city: str,
     from synth.render._base import feed_rng
     from synth.render._format import to_department_values
 
-    canon = RENDERERS[spec.feed_id](ctx).reset_index(drop=True)
+    cap = None
     if volumes is not None:
         scale = float((getattr(ctx.world, "params", {}) or {}).get("scale", 1.0))
         days = None if spec.split == "snapshot" else round((ctx.end - ctx.start).days)
-        canon = apply_volume(canon, volumes.cap(spec.feed_id, scale, days),
-                             feed_rng(ctx.seed, spec.feed_id, "volume"),
+        cap = volumes.cap(spec.feed_id, scale, days)
+    if cap is None:
+        ctx.caps.pop(spec.feed_id, None)
+    else:
+        ctx.caps[spec.feed_id] = cap
+    canon = RENDERERS[spec.feed_id](ctx).reset_index(drop=True)
+    if cap is not None:
+        canon = apply_volume(canon, cap, feed_rng(ctx.seed, spec.feed_id, "volume"),
                              volumes.sample_by.get(spec.feed_id))
     vals = to_department_values(canon, spec)
     rng = feed_rng(ctx.seed, spec.feed_id, "mess")

@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -59,13 +60,16 @@ def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[object
     path.write_bytes(text.encode(encoding, errors="replace"))
 
 
-def _fix_zip(data: bytes) -> bytes:
-    """Rewrite an OOXML zip with fixed member dates and fixed core timestamps."""
+def _fix_zip(data: bytes, sheet_data: bytes | None = None) -> bytes:
+    """Rewrite an OOXML zip with fixed member dates and fixed core timestamps;
+    ``sheet_data`` replaces the (empty) ``<sheetData>`` of the first worksheet."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             body = src.read(info.filename)
+            if sheet_data is not None and info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"<sheetData></sheetData>", sheet_data, 1)
             if info.filename == "docProps/core.xml":
                 body = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
                               rb"\g<1>2020-01-01T00:00:00Z\g<3>", body)
@@ -76,9 +80,99 @@ def _fix_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f]")
+_EXCEL_ERRORS = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
+
+
+def _col_letters(n: int) -> list[str]:
+    out = []
+    for j in range(1, n + 1):
+        s = ""
+        while j:
+            j, r = divmod(j - 1, 26)
+            s = chr(65 + r) + s
+        out.append(s)
+    return out
+
+
+def _sheet_data_xml(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes | None:
+    """``<sheetData>`` exactly as openpyxl's write-only writer serialises it (inline strings,
+    ``%.16g`` numbers, '' / None cells omitted, ``xml:space="preserve"`` on padded text),
+    built column by column.  openpyxl spends ~0.5 ms per row in its per-cell XML tree; this
+    is ~20× faster.  None when a value needs openpyxl's own handling (formulas, error codes,
+    illegal characters, NaN, other types, empty rows): the caller falls back to openpyxl."""
+    grid = pd.DataFrame([list(headers), *[list(r) for r in rows]], dtype=object)
+    n = len(grid)
+    rnum = np.arange(1, n + 1).astype(str).astype(object)
+    cells = []
+    present = np.zeros(n, dtype=bool)
+    for j, letter in enumerate(_col_letters(grid.shape[1])):
+        v = grid[j]
+        kind = v.map(type)
+        is_str = kind.eq(str).to_numpy()
+        is_num = kind.isin([int, float, np.int64, np.float64, np.int32, np.float32]).to_numpy()
+        empty = v.isna().to_numpy() & ~is_num | (is_str & v.eq("").to_numpy())
+        if not (is_str | is_num | empty).all():
+            return None
+        txt = v[is_str & ~empty].astype(str)
+        if len(txt) and (txt.str.len().gt(32767).any() or txt.str.contains(_ILLEGAL_XML).any()
+                         or (txt.str.startswith("=") & txt.str.len().gt(1)).any()
+                         or txt.isin(_EXCEL_ERRORS).any()):
+            return None
+        num = v[is_num]
+        if len(num) and not np.isfinite(num.to_numpy(float)).all():
+            return None
+        ref = "<c r=\"" + letter + rnum
+        col = np.full(n, "", dtype=object)
+        if len(txt):
+            esc = txt.str.replace("&", "&amp;", regex=False).str.replace(
+                "<", "&lt;", regex=False).str.replace(">", "&gt;", regex=False)
+            stripped = txt.str.strip()
+            pad = stripped.ne("") & stripped.ne(txt)
+            open_t = np.where(pad.to_numpy(), "<t xml:space=\"preserve\">", "<t>")
+            ok = np.flatnonzero(is_str & ~empty)
+            col[ok] = (ref[ok] + "\" t=\"inlineStr\"><is>" + open_t.astype(object)
+                       + esc.to_numpy(object) + "</t></is></c>")
+        if len(num):
+            ok = np.flatnonzero(is_num)
+            col[ok] = (ref[ok] + "\" t=\"n\"><v>"
+                       + np.array([format(x, ".16g") for x in num.tolist()], dtype=object)
+                       + "</v></c>")
+        present |= ~empty
+        cells.append(col)
+    if not present.all():
+        return None
+    body = "<row r=\"" + rnum + "\">"
+    for col in cells:
+        body = body + col
+    return ("<sheetData>" + "</row>".join(body.tolist()) + "</row></sheetData>").encode("utf-8")
+
+
 def write_xlsx(path: Path, headers: Sequence[str], rows: Iterable[Sequence[object]],
                sheet: str = "Sheet1", creator: str = "") -> None:
-    """Write one worksheet (header in row 1); str cells as text, int/float as numbers."""
+    """Write one worksheet (header in row 1); str cells as text, int/float as numbers.
+    The cells are serialised by :func:`_sheet_data_xml` (byte-identical to openpyxl's
+    write-only output, much faster) and openpyxl writes everything else."""
+    rows = list(rows)
+    wb = Workbook(write_only=True)
+    wb.properties.creator = creator or "pingan-synth"
+    wb.properties.created = FIXED_DOC_TIME
+    wb.properties.modified = FIXED_DOC_TIME
+    wb.properties.lastModifiedBy = creator or "pingan-synth"
+    ws = wb.create_sheet(sheet[:31])
+    data = _sheet_data_xml(headers, rows)
+    if data is None:
+        ws.append(list(headers))
+        for r in rows:
+            ws.append([None if (v == "" or v is None) else v for v in r])
+    buf = io.BytesIO()
+    wb.save(buf)
+    path.write_bytes(_fix_zip(buf.getvalue(), data))
+
+
+def _write_xlsx_openpyxl(path: Path, headers: Sequence[str], rows: Iterable[Sequence[object]],
+                         sheet: str = "Sheet1", creator: str = "") -> None:
+    """Reference writer (openpyxl cell by cell); tests compare :func:`write_xlsx` with it."""
     wb = Workbook(write_only=True)
     wb.properties.creator = creator or "pingan-synth"
     wb.properties.created = FIXED_DOC_TIME

@@ -36,6 +36,9 @@ class RenderContext:
     snapshot_label: str  # YYYYMMDD of the last day: the label of snapshot files
     city_name: str
     addr: pd.DataFrame  # address components indexed by address_id
+    #: feed → records the department delivers (synth.config.VolumeConfig); a renderer may
+    #: sample its World table down to it early (saves work); absent = everything.
+    caps: dict[str, int] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict)
 
     def persons(self) -> pd.DataFrame:
@@ -53,6 +56,26 @@ class RenderContext:
         if "units" not in self._cache:
             self._cache["units"] = self.world.units.set_index("unit_id", drop=False)
         return self._cache["units"]
+
+
+def apply_volume(canon: pd.DataFrame, cap: int | None, rng: np.random.Generator,
+                 by: str | None = None) -> pd.DataFrame:
+    """A department's extract of a frame: at most ~``cap`` records, a uniform sample kept in
+    the original order (index reset).  ``by``: sample whole groups of that column (e.g.
+    households) until the cap is reached.  ``cap`` None or ≥ len: the frame unchanged."""
+    n = len(canon)
+    if cap is None or n <= cap:
+        return canon
+    if by is not None and by in canon:
+        codes, uniq = pd.factorize(canon[by], sort=False)
+        sizes = np.bincount(codes[codes >= 0], minlength=len(uniq))
+        order = rng.permutation(len(uniq))
+        k = int(np.searchsorted(np.cumsum(sizes[order]), cap, side="left")) + 1
+        keep = np.isin(codes, order[:k])
+    else:
+        keep = np.zeros(n, dtype=bool)
+        keep[rng.choice(n, cap, replace=False)] = True
+    return canon[keep].reset_index(drop=True)
 
 
 def build_address_components(world: Any) -> tuple[pd.DataFrame, str]:

@@ -10,6 +10,7 @@ from data_contracts.vocab import EVENT_CATEGORIES, UNIT_KINDS
 from synth.render._base import (
     RenderContext,
     address_position,
+    apply_volume,
     feed_rng,
     finish,
     house_address,
@@ -123,7 +124,10 @@ def rental_housing(ctx: RenderContext) -> pd.DataFrame:
 
 
 def hotel_lodging(ctx: RenderContext) -> pd.DataFrame:
-    s = ctx.world.hotel_stays.sort_values(["check_in", "stay_id"], kind="stable")
+    # the World's stays (≈ 3 M at scale 1.0) sampled down to the delivered volume first
+    s = apply_volume(ctx.world.hotel_stays, ctx.caps.get("hotel_lodging"),
+                     feed_rng(ctx.seed, "hotel_lodging", "volume"))
+    s = s.sort_values(["check_in", "stay_id"], kind="stable")
     u = ctx.units()
     df = pd.DataFrame({
         "stay_id": s["stay_id"].to_numpy(),

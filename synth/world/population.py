@@ -13,7 +13,8 @@ from synth.world.ids import make_phones, unique_id_numbers
 from synth.world.names import person_names
 from synth.world.roads import RoadNet
 
-#: Persons at scale 1.0 (registries then hold ~520,000 records across feeds).
+#: Persons at scale 1.0: the World's sample of the city's ~4.4 M residents (departments deliver
+#: extracts of it; see synth.config.VolumeConfig and README "Volumes").
 PERSONS_AT_SCALE_1 = 200_000
 
 #: Origin adcodes of floating population (other counties of Hunan and neighbouring provinces).
