@@ -33,7 +33,12 @@ class StreamFile:
 
 
 def _wall_day(ts: pd.Series) -> pd.Series:
-    return ts.dt.tz_convert("Asia/Shanghai").dt.strftime("%Y%m%d")
+    """YYYYMMDD of the Asia/Shanghai wall date (formats the few distinct days only:
+    ``dt.strftime`` on 1.7 M timestamps took 9 s)."""
+    day = ts.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None).to_numpy("datetime64[D]")
+    uniq, inv = np.unique(day, return_inverse=True)
+    lab = np.char.replace(np.datetime_as_string(uniq, unit="D"), "-", "").astype(object)
+    return pd.Series(lab[inv.ravel()], index=ts.index)
 
 
 def _department(df: pd.DataFrame, spec: FeedSpec) -> pd.DataFrame:
