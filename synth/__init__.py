@@ -10,7 +10,11 @@ Public entry point: :func:`generate`.  Output layout::
                                                messy_value, expect (accept | quarantine)
     OUT/_truth/intensity.parquet, persons.parquet, addresses.parquet, events.parquet,
     OUT/_truth/true_violation_rates.parquet, OUT/_truth/ebike_detections/*.parquet
-    OUT/manifest.json                          files, row counts, seed, params
+    OUT/manifest.json                          files, row counts, seed, params, mess rates,
+                                               volumes (synth.config.VolumeConfig)
+
+Each department delivers an extract of the World (``VolumeConfig``: records per feed at scale
+1.0, ≈ 520 k registry/event records in all; see ``synth/world/README.md`` "Volumes").
 
 ``row_number`` is 1-based, header excluded, counting records as a reader sees them (see
 :mod:`synth.mess`).
