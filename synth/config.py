@@ -109,6 +109,10 @@ DEFAULT_VOLUMES: Final[dict[str, int]] = {
     # IoT alarms of the pilot buildings / gauges only.
     "elevator_ebike": 10_000,
     "waterlogging": 10_000,
+    # Manual review of AI detections: 0.2 % of each rendered day's flagged detections is
+    # ≈ 3,000 a day at scale 1.0 (≈ 356 k over 120 days); the review team's export holds
+    # ≈ 100 a day.  A snapshot, so the cap does not follow the window.
+    "detection_audit": 12_000,
 }
 
 #: Feeds sampled by whole groups (a registry extract holds whole households): feed → field.
