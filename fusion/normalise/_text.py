@@ -6,6 +6,11 @@ import numpy as np
 import pandas as pd
 
 _BLANKS = {"", "nan", "none", "null", "nat", "-", "—", "/", "无", "空"}
+#: the characters ``str.strip()`` removes (``str.isspace``), for pyarrow's trim
+_PY_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 def as_text(values: pd.Series) -> pd.Series:
@@ -57,8 +62,47 @@ def is_blank(text: pd.Series) -> np.ndarray:
 def text_and_blank(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """:func:`as_text` and :func:`is_blank` together, computed once per distinct value."""
     s = pd.Series(values, copy=False)
+    fast = _text_and_blank_arrow(s)
+    if fast is not None:
+        return fast
     codes, uniq = pd.factorize(s, use_na_sentinel=False)
     txt_u = _as_text(pd.Series(uniq, dtype=object))
     blank_u = is_blank(txt_u)
     txt = pd.Series(txt_u.to_numpy(dtype=object)[codes], index=s.index, dtype=object)
     return txt, blank_u[codes]
+
+
+def _text_and_blank_arrow(s: pd.Series) -> tuple[pd.Series, np.ndarray] | None:
+    """Fast path of :func:`text_and_blank` for columns of ``str`` / missing values (CSV and
+    Parquet text): pyarrow dictionary-encodes the column, ASCII distinct values are trimmed and
+    lower-cased in C++ (NFKC leaves ASCII unchanged; the trimmed characters are exactly those
+    ``str.strip`` removes), and only the non-ASCII distinct values go through Python's
+    ``unicodedata`` (pyarrow's utf8proc may follow another Unicode version). Same results as
+    the pandas path; None when the column holds other types (numbers, dates from XLSX/JSON)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if s.dtype != object or len(s) < 64:
+        return None
+    try:
+        arr = pa.array(s.to_numpy(), type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    enc = pc.dictionary_encode(arr)
+    idx = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    uniq = enc.dictionary
+    ascii_ = pc.string_is_ascii(uniq).to_numpy(zero_copy_only=False)
+    trimmed = pc.ascii_trim(uniq, _PY_WHITESPACE[:10])
+    txt_u = trimmed.to_numpy(zero_copy_only=False).astype(object)
+    blank_u = pc.is_in(pc.ascii_lower(trimmed), pa.array(sorted(_BLANKS))).to_numpy(
+        zero_copy_only=False
+    )
+    other = np.flatnonzero(~ascii_)
+    if len(other):
+        rest = _as_text(pd.Series(uniq.take(pa.array(other)).to_pylist(), dtype=object))
+        txt_u[other] = rest.to_numpy(dtype=object)
+        blank_u[other] = is_blank(rest)
+    # the last slot stands for missing values: "" and blank
+    txt_u = np.append(txt_u, "")
+    blank_u = np.append(blank_u, True)
+    return pd.Series(txt_u[idx], index=s.index, dtype=object), blank_u[idx]

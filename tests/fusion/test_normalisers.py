@@ -301,3 +301,33 @@ def test_addresses_abbreviated_admin_names_and_rural_roads():
     assert r["address_id"].tolist() == ["A1", "A2", "A3", "A1"]
     assert r.loc[0, "county"] == "资阳区" and r.loc[0, "township"] == "南银街道"
     assert r["match_score"].tolist() == [1.0, 1.0, 1.0, 1.0]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=12),
+            st.sampled_from([" NULL ", "无", "—", "Nan", "\u3000１２\u3000", "\x1cab\x1f", "İ"]),
+            st.none(),
+        ),
+        min_size=64,
+        max_size=120,
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_text_arrow_fast_path_equals_pandas_path(values):
+    from fusion.normalise._text import _as_text, _text_and_blank_arrow, is_blank
+
+    s = pd.Series(values, dtype=object)
+    fast = _text_and_blank_arrow(s)
+    assert fast is not None
+    ref = _as_text(s)
+    assert fast[0].tolist() == ref.tolist()
+    assert (fast[1] == is_blank(ref)).all()
+
+
+def test_text_arrow_fast_path_declines_mixed_types():
+    from fusion.normalise._text import _text_and_blank_arrow
+
+    assert _text_and_blank_arrow(pd.Series(["a", 1.5, None] * 30, dtype=object)) is None
+    assert _text_and_blank_arrow(pd.Series([1, 2, 3] * 30)) is None
