@@ -112,3 +112,37 @@ def test_bad_file_in_a_worker_is_reported(tmp_path):
     with pytest.raises(BadFileError, match="hazmat_vehicle_gps_20260703"):
         ingest_folder(folder, str(tmp_path / "s"), secret=SECRET, city="430900", workers=2)
     assert open_store(str(tmp_path / "s")).tables() == []
+
+
+def test_schema_check_refuses_what_the_contract_forbids():
+    from data_contracts.registry import get
+    from fusion.ingest import SchemaViolation, _validate
+
+    c = get("ebike_flow")
+    ok = pd.DataFrame(
+        {
+            "camera_id": ["43090200001310000005"] * 3,
+            "interval_start": pd.to_datetime(["2026-07-01 00:00"] * 3, utc=True).astype(
+                "datetime64[ns, UTC]"
+            ),
+            "n_ebike": pd.array([1, None, 3], dtype="Int64"),
+            "n_tricycle": pd.array([0, 0, 0], dtype="Int64"),
+            "n_motorcycle": pd.array([0, 0, 0], dtype="Int64"),
+        }
+    )
+    _validate(ok, c)
+    for bad in (
+        ok.assign(camera_id=["a", 5, "b"]),  # not str
+        ok.assign(camera_id=["a", None, "b"]),  # required
+        ok.assign(n_ebike=[1.0, 2.0, 3.0]),  # dtype
+        ok.drop(columns="n_tricycle"),  # column missing
+    ):
+        with pytest.raises(SchemaViolation):
+            _validate(bad, c)
+    d = get("ebike_detections")
+    det = pd.DataFrame({f.name: ["x"] * 2 for f in d.fields})
+    det["ts"] = pd.to_datetime(["2026-07-01"] * 2, utc=True).astype("datetime64[ns, UTC]")
+    det["confidence"] = [0.5, 0.9]
+    _validate(det, d)
+    with pytest.raises(SchemaViolation):
+        _validate(det.assign(confidence=[0.5, 1.5]), d)  # le 1.0
