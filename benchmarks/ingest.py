@@ -3,14 +3,17 @@
 Usage: ``.venv/bin/python benchmarks/ingest.py [--scale 0.05 1.0] [--days 30]``
 Generates the city with ``synth.generate`` (not timed), then times ``fusion.ingest.ingest_folder``
 into a fresh embedded store, twice (the second load must add nothing). Peak memory = peak RSS
-of this process during the load (psutil, sampled every 50 ms). Rows per CPU-second is printed
-too: on a shared machine it is the figure that does not depend on the other processes.
+of this process during the load (psutil, sampled every 50 ms) and of the largest worker
+(getrusage). CPU = user + system of this process and its workers (resource.getrusage).
+Rows per CPU-second is printed too: on a shared machine it is the figure that does not depend
+on the other processes.
 ``--city DIR`` ingests an already generated city instead of generating one.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import sys
 import tempfile
@@ -34,6 +37,20 @@ def _peak_rss(stop: threading.Event, out: list[int]) -> None:
         time.sleep(0.05)
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU seconds of this process and its joined children (resource.getrusage)."""
+    own, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _children_peak_mib() -> float:
+    """Largest peak RSS of any joined child (worker) process so far (Linux: ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def run(scale: float, days: int, city: Path | None = None) -> None:
     import synth
     from fusion.ingest import ingest_folder
@@ -52,21 +69,18 @@ def run(scale: float, days: int, city: Path | None = None) -> None:
             th = threading.Thread(target=_peak_rss, args=(stop, peak), daemon=True)
             th.start()
             t = time.perf_counter()
-            cpu0 = psutil.Process().cpu_times()
+            cpu0 = _cpu_seconds()
             rep = ingest_folder(
                 work / "city", str(work / "store"), secret="benchmark-secret-0123", city="430900"
             )
             sec = time.perf_counter() - t
-            cpu1 = psutil.Process().cpu_times()
-            cpu = sum(
-                getattr(cpu1, k) - getattr(cpu0, k)  # worker processes are joined: counted
-                for k in ("user", "system", "children_user", "children_system")
-            )
+            cpu = _cpu_seconds() - cpu0  # worker processes are joined: counted
             stop.set()
             th.join()
             print(
                 f"scale {scale} {attempt}: {rep.rows_in:,} rows in {sec:.1f} s = {rep.rows_in / sec:,.0f} rows/s; "
                 f"new rows {rep.new_rows:,}; peak RSS {peak[0] / 2**20:,.0f} MiB; "
+                f"worker peak RSS {_children_peak_mib():,.0f} MiB; "
                 f"CPU {cpu:.1f} s = {rep.rows_in / max(cpu, 1e-9):,.0f} rows per CPU-second; "
                 f"load average {psutil.getloadavg()[0]:.1f}"
             )
