@@ -800,21 +800,10 @@ def ingest_folder(
 
 # -- parallel file loading -------------------------------------------------------------------
 
-_WORKER_CTX: NormaliseContext | None = None
 
-
-def _init_worker(ctx: NormaliseContext) -> None:
-    global _WORKER_CTX
-    _WORKER_CTX = ctx
-
-
-def _load_file(
-    task: tuple[str, str, str], ctx: NormaliseContext | None = None
-) -> tuple[str, NormalisedFeed]:
+def _load_file(task: tuple[str, str, str], ctx: NormaliseContext) -> tuple[str, NormalisedFeed]:
     """Read, map and normalise one file (runs in a worker or in-process): (encoding, result)."""
     path, fid, folder = task
-    ctx = ctx or _WORKER_CTX
-    assert ctx is not None
     p = Path(path)
     contract = get(fid)
     raw = read_file(p)
@@ -833,8 +822,9 @@ class _Loader:
 
     With ``n_workers`` > 1 every file of the other feeds is read and normalised in worker
     processes, up to ``n_workers + 2`` files ahead of the one asked for, so the workers keep
-    normalising while this process writes (the store writes are a fifth of a load). The pool
-    starts at the first such file, after the gazetteer (``std_address``, first in registry
+    normalising while this process writes (the store writes are a fifth of a load). The workers
+    start at once (they boot while ``std_address`` loads here); files are handed to them, each
+    with ``ctx`` (~0.4 MB pickled), once the gazetteer (``std_address``, first in registry
     order) is in ``ctx``."""
 
     def __init__(
@@ -847,21 +837,24 @@ class _Loader:
         self._next = 0
         self._futures: dict[tuple[str, str], Any] = {}
         self._pool: Any = None
+        if n > 1 and self._queue:  # start the workers now: they boot while std_address loads
+            self._pool = _start_pool(n)
+            for _ in range(n):
+                self._pool.submit(int)  # spawns one worker per call while none is idle
 
     def _fill(self) -> None:
         while self._next < len(self._queue) and len(self._futures) < self._n + 2:
             fid, p = self._queue[self._next]
             self._next += 1
             self._futures[(fid, str(p))] = self._pool.submit(
-                _load_file, (str(p), fid, self._folder)
+                _load_file, (str(p), fid, self._folder), self._ctx
             )
 
     def result(self, fid: str, path: Path) -> tuple[str, NormalisedFeed]:
-        if self._n <= 1 or fid in _IN_PROCESS:
+        if self._pool is not None and fid != "std_address":
+            self._fill()  # the gazetteer is in ctx once std_address is loaded: files go ahead
+        if self._pool is None or fid in _IN_PROCESS:
             return _load_file((str(path), fid, self._folder), self._ctx)
-        if self._pool is None:
-            self._pool = _start_pool(self._n, self._ctx)
-        self._fill()
         fut = self._futures.pop((fid, str(path)))
         out = fut.result()
         self._fill()
@@ -872,14 +865,12 @@ class _Loader:
             self._pool.shutdown(cancel_futures=True)
 
 
-def _start_pool(n: int, ctx: NormaliseContext) -> Any:
+def _start_pool(n: int) -> Any:
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
     # spawn, not fork: the parent holds pyarrow/GEOS threads and open store connections
-    return ProcessPoolExecutor(
-        n, mp_context=mp.get_context("spawn"), initializer=_init_worker, initargs=(ctx,)
-    )
+    return ProcessPoolExecutor(n, mp_context=mp.get_context("spawn"))
 
 
 def _default_workers(groups: dict[str, list[Path]]) -> int:
