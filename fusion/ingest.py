@@ -594,20 +594,26 @@ class SeenKeys:
         self, store: Any, table: str, df: pd.DataFrame, key: str, by_period: bool
     ) -> pd.DataFrame:
         """The rows of ``df`` whose key is new (first occurrence within ``df`` kept); records them."""
-        part = df["period"].astype(str) if by_period else pd.Series("*", index=df.index)
-        periods = sorted(set(part))
+        if by_period:  # periods as integer codes: one pass over the labels, not one per period
+            codes, uniq = pd.factorize(df["period"].astype(str).to_numpy(), sort=True)
+            periods = [str(u) for u in uniq]
+        else:
+            codes, periods = np.zeros(len(df), dtype=np.intp), ["*"]
         self._load(store, table, key, periods)
-        keep = ~df[key].duplicated().to_numpy()
-        for p in periods:
-            in_p = (part == p).to_numpy()
-            vals = df[key].to_numpy()[in_p]
+        keys = df[key].to_numpy()
+        keep = ~pd.Series(keys).duplicated().to_numpy()
+        for j, p in enumerate(periods):
+            in_p = None if len(periods) == 1 else codes == j
+            vals = keys if in_p is None else keys[in_p]
             hit = np.zeros(len(vals), dtype=bool)
             for chunk in self._chunks[(table, p)]:
                 hit |= chunk.get_indexer(vals) >= 0  # chunks hold unique keys
-            keep[np.flatnonzero(in_p)[hit]] = False
-        new = df[keep]
-        for p in periods:
-            vals = new.loc[(part[keep] == p).to_numpy(), key].to_numpy()
+            if hit.any():
+                keep[np.flatnonzero(hit) if in_p is None else np.flatnonzero(in_p)[hit]] = False
+        new = df if keep.all() else df[keep]
+        new_keys, new_codes = keys[keep], codes[keep]
+        for j, p in enumerate(periods):
+            vals = new_keys if len(periods) == 1 else new_keys[new_codes == j]
             if len(vals):
                 self._chunks[(table, p)].append(pd.Index(vals))
         return new
