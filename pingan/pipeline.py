@@ -8,8 +8,6 @@ return a short dict of figures for the demo's summary.
 
 from __future__ import annotations
 
-import datetime as dt
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -71,7 +69,6 @@ def stage_synth(s: Settings, echo: Echo) -> dict[str, Any]:
 def stage_ingest(s: Settings, echo: Echo) -> dict[str, Any]:
     """Load the city's feeds into the store (idempotent)."""
     from fusion.ingest import ingest_folder
-
     from fusion.quality import store_quality
 
     rep = ingest_folder(city_dir(s), s.store_url, secret=s.pseudonym_secret, city=s.city,
@@ -383,7 +380,6 @@ def stage_publish(s: Settings, echo: Echo) -> dict[str, Any]:
     fc = store.read("forecasts") if store.exists("forecasts") else None
     mapping = cell_area_mapping(feats["h3"].unique(), store.read("grids"))
     views = publish_views(feats, fc, _models_in_force(s), read_composite(composite_template_path()), mapping)
-    names = {}
     a = store.read("areas")
     names = dict(zip(a["code"].astype(str), a["name"], strict=False))
     if len(views["area_scores"]):

@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
 
-        def run(name: str, fn) -> None:  # noqa: ANN001 - a stage callable
+        def run(name: str, fn) -> None:
             t = time.perf_counter()
             with step(name):
                 fn()

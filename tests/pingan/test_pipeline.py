@@ -27,7 +27,7 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple:
 
 
 def test_every_stage_ran(demo_run: tuple) -> None:
-    s, figures, lines = demo_run
+    s, figures, _lines = demo_run
     from geo.store import open_store
 
     st = open_store(s.store_url)
@@ -38,7 +38,7 @@ def test_every_stage_ran(demo_run: tuple) -> None:
 
 
 def test_views_are_consistent(demo_run: tuple) -> None:
-    s, figures, _ = demo_run
+    s, _figures, _ = demo_run
     from geo.store import open_store
 
     st = open_store(s.store_url)
@@ -72,7 +72,7 @@ def test_report_written(demo_run: tuple) -> None:
 
 
 def test_forecast_never_sees_its_week(demo_run: tuple) -> None:
-    s, figures, _ = demo_run
+    s, _figures, _ = demo_run
     from geo.store import open_store
 
     fc = open_store(s.store_url).read("forecasts")
