@@ -77,6 +77,7 @@ def create_app(data: AppData, settings: Any = None) -> dash.Dash:
 
     _add_report_download(app)
     _add_geometry_route(app)
+    _add_classes_route(app)
     data.cells_geojson_bytes()  # build the geometry before the first visitor asks for it
     # let the browser fetch the cell geometry while Dash's scripts load (same URL and credentials
     # mode as dash-leaflet's fetch, so the preloaded response is reused)
@@ -97,6 +98,24 @@ def _add_geometry_route(app: dash.Dash) -> None:
     def _cells():
         resp = flask.Response(state.data().cells_geojson_bytes(), mimetype="application/geo+json")
         resp.headers["Cache-Control"] = "private, max-age=3600"
+        return resp
+
+
+def _add_classes_route(app: dash.Dash) -> None:
+    """Serve the colour classes of one filter (theme, period, level, code) as compact JSON."""
+    import flask
+
+    from dashboards.cellcolours import classes_payload
+    from dashboards.maplayers import CLASSES_URL
+
+    @app.server.route(CLASSES_URL)
+    def _classes():
+        a = flask.request.args
+        level = a.get("level") or "city"
+        area = {"level": level, "code": a.get("code") or None}
+        body = classes_payload(state.data(), a.get("theme", ""), a.get("period", ""), area)
+        resp = flask.jsonify(body)
+        resp.headers["Cache-Control"] = "no-cache"
         return resp
 
 

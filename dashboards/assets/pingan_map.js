@@ -1,65 +1,142 @@
 // Colouring of the cockpit's H3 cells in the browser. The geometry is fetched once
-// (/pingan/cells.geojson); a filter change sends only a "hideout"-shaped object (one value per
-// feature in feature order, stepped thresholds, colours, highlighted indices) through the
-// ``cell-values`` store, and pingan.recolour() calls setStyle on the existing canvas layers.
-// (dash-leaflet's own GeoJSON hideout prop re-creates every feature on change: too slow for
-// 20,000+ cells.)
+// (/pingan/cells.geojson). A filter change (theme, period, selected area) is handled by the
+// clientside callback pingan.select: it fetches the colour classes of that filter once from
+// /pingan/cellclass (one character "0"-"4" per feature in feature order, classed on the server
+// with the theme's own thresholds, plus the indices of the selected area's cells), keeps them in
+// a browser cache (and prefetches every theme x period of the city view after the first paint),
+// and restyles only the canvas layers whose class changed, then redraws once. No Dash round trip
+// on a cached filter. (dash-leaflet's own GeoJSON hideout prop re-creates every feature on
+// change: too slow for 20,000+ cells.)
 // window.pinganMap also records when cells were last restyled, for the browser tests and
-// benchmarks/app.py: version (restyles with real values), calls (cells styled since), first/last.
-window.pinganMap = {version: 0, first: 0, last: 0, calls: 0, hideout: null, hl: new Set(), layers: []};
+// benchmarks/app.py: version (restyles with real classes), calls (cells checked since), changed
+// (cells whose style changed), first/last (performance.now()).
+window.pinganMap = {version: 0, first: 0, last: 0, calls: 0, changed: 0, cls: null, hl: new Set(),
+                    layers: [], styles: null, colors: null, cache: new Map(), want: null,
+                    prefetched: false};
+
+// Style objects shared by all layers: index 2*k + dim, k = class 0 (not drawn) .. 4 (red).
+function pinganStyles(colors) {
+    const s = [{stroke: false, fillOpacity: 0.0}, {stroke: false, fillOpacity: 0.0}];
+    for (let k = 1; k <= 4; k++) {
+        const c = colors[k - 1];
+        // fill only for blue/yellow (stroking 20,000+ hexagons doubles the canvas work); orange
+        // and red get a 2-px outline so a ~350 m cell stays visible at city zoom
+        const hot = k >= 3;
+        for (const dim of [false, true]) {
+            // a selected area: its cells keep full colour, the rest of the city fades
+            s.push({fillColor: c, stroke: hot, color: c, weight: hot ? 2 : 0,
+                    fillOpacity: dim ? 0.15 : 0.75});
+        }
+    }
+    return s;
+}
+
+function pinganStyleKey(i) {
+    const m = window.pinganMap;
+    if (!m.cls) { return 0; }
+    const k = m.cls.charCodeAt(i) - 48;
+    if (!(k > 0)) { return 0; }  // no score or below blue: nothing drawn
+    return 2 * k + ((m.hl.size > 0 && !m.hl.has(i)) ? 1 : 0);
+}
 
 function pinganCellStyle(i) {
     const m = window.pinganMap;
-    const h = m.hideout || {};
     m.calls += 1;
     m.last = performance.now();
-    const v = (h.v || [])[i];
-    if (v === null || v === undefined) {
-        return {stroke: false, fillOpacity: 0.0};
+    const key = pinganStyleKey(i);
+    return (m.styles || pinganStyles(["#2c7bb6", "#fecc5c", "#fd8d3c", "#d7191c"]))[key];
+}
+
+function pinganApply(p) {
+    const m = window.pinganMap;
+    const colorsKey = JSON.stringify(p.colors);
+    const restyleAll = colorsKey !== m.colors;
+    if (restyleAll) { m.styles = pinganStyles(p.colors); m.colors = colorsKey; }
+    m.cls = p.c;
+    m.hl = new Set(p.hl || []);
+    m.version += 1;
+    m.calls = 0;
+    m.changed = 0;
+    m.first = performance.now();
+    // Write the style into the options of each layer whose class changed and redraw the canvas
+    // once: setStyle() per layer recomputes bounds and extends the redraw region 20,000+ times.
+    const layers = m.layers, styles = m.styles;
+    let renderer = null;
+    for (let i = 0; i < layers.length; i++) {
+        const l = layers[i];
+        if (!l) { continue; }
+        m.calls += 1;
+        renderer = renderer || l._renderer;
+        const key = pinganStyleKey(i);
+        if (l._pinganKey === key && !restyleAll) { continue; }
+        l._pinganKey = key;
+        Object.assign(l.options, styles[key]);
+        if (l._renderer && !l._renderer._ctx) { l._updateStyle(); }  // SVG renderer
+        m.changed += 1;
     }
-    const steps = h.steps || [0, 25, 50, 75];
-    const colors = h.colors || ["#2c7bb6", "#fecc5c", "#fd8d3c", "#d7191c"];
-    if (v < steps[0]) {
-        return {stroke: false, fillOpacity: 0.0};  // below blue: no risk code, nothing drawn
+    if (m.changed > 0 && renderer && renderer._ctx && renderer._map) {
+        renderer._redrawBounds = null;
+        renderer._redraw();
     }
-    let k = 0;
-    for (let j = 0; j < steps.length; j++) { if (v >= steps[j]) { k = j; } }
-    // a selected area: its cells keep full colour, the rest of the city fades
-    const dim = m.hl.size > 0 && !m.hl.has(i);
-    // fill only for blue/yellow (stroking 20,000+ hexagons doubles the canvas work); orange and
-    // red get a 2-px outline so a ~350 m cell stays visible at city zoom
-    const hot = k >= 2;
-    return {fillColor: colors[k], stroke: hot, color: colors[k], weight: hot ? 2 : 0,
-            fillOpacity: dim ? 0.15 : 0.75};
+    m.last = performance.now();
+    m.loopMs = m.last - m.first;
+    return m.version;
+}
+
+function pinganClassesUrl(theme, period, level, code) {
+    const q = new URLSearchParams({theme: theme, period: period, level: level, code: code});
+    return "/pingan/cellclass?" + q.toString();
+}
+
+function pinganFetch(theme, period, level, code) {
+    const m = window.pinganMap;
+    const key = [theme, period, level, code].join("|");
+    if (m.cache.has(key)) { return Promise.resolve(m.cache.get(key)); }
+    return fetch(pinganClassesUrl(theme, period, level, code))
+        .then(r => r.json())
+        .then(p => {
+            if (m.cache.size > 96) { m.cache.delete(m.cache.keys().next().value); }
+            m.cache.set(key, p);
+            return p;
+        });
+}
+
+// After the first paint: fetch the city view of every theme x period, one at a time, so that
+// switching a filter later is a browser-only restyle.
+function pinganPrefetch(themes, periods) {
+    const m = window.pinganMap;
+    if (m.prefetched) { return; }
+    m.prefetched = true;
+    const todo = [];
+    for (const th of themes) { for (const pe of periods) { todo.push([th, pe]); } }
+    (function next() {
+        const job = todo.shift();
+        if (!job) { return; }
+        pinganFetch(job[0], job[1], "city", "").then(() => setTimeout(next, 0), () => {});
+    })();
+}
+
+function pinganValues(opts) {
+    return (opts || []).map(o => (o !== null && typeof o === "object") ? o.value : o);
 }
 
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     pingan: {
-        recolour: function (h) {
-            if (!h) { return window.dash_clientside.no_update; }
+        select: function (theme, period, area, themeOpts, periodOpts) {
+            if (!theme || !period) { return window.dash_clientside.no_update; }
             const m = window.pinganMap;
-            m.hideout = h;
-            m.hl = new Set(h.hl || []);
-            m.version += 1;
-            m.calls = 0;
-            m.first = performance.now();
-            // Write the style into each layer's options and redraw the canvas once: setStyle()
-            // per layer recomputes bounds and extends the redraw region 20,000+ times.
-            const layers = m.layers;
-            let renderer = null;
-            for (let i = 0; i < layers.length; i++) {
-                const l = layers[i];
-                if (!l) { continue; }
-                Object.assign(l.options, pinganCellStyle(i));
-                if (l._renderer && !l._renderer._ctx) { l._updateStyle(); }  // SVG renderer
-                renderer = renderer || l._renderer;
-            }
-            if (renderer && renderer._ctx && renderer._map) {
-                renderer._redrawBounds = null;
-                renderer._redraw();
-            }
-            m.loopMs = performance.now() - m.first;
-            return m.version;
+            const level = (area && area.level) || "city";
+            const code = level === "city" ? "" : String(area.code);
+            const key = [theme, period, level, code].join("|");
+            m.want = key;
+            const hit = m.cache.get(key);
+            if (hit) { return pinganApply(hit); }
+            pinganFetch(theme, period, level, code).then(p => {
+                if (m.want === key) { pinganApply(p); }
+                requestAnimationFrame(() => setTimeout(
+                    () => pinganPrefetch(pinganValues(themeOpts), pinganValues(periodOpts)), 200));
+            });
+            return window.dash_clientside.no_update;
         }
     }
 });
@@ -69,7 +146,9 @@ window.pingan = Object.assign({}, window.pingan, {
         return pinganCellStyle(feature.properties.i);
     },
     cellEach: function (feature, layer, context) {
-        window.pinganMap.layers[feature.properties.i] = layer;
+        const i = feature.properties.i;
+        window.pinganMap.layers[i] = layer;
+        layer._pinganKey = pinganStyleKey(i);
     },
     areaStyle: function (feature, context) {
         return {color: "#333", weight: 1.5, fill: true, fillOpacity: 0.0, dashArray: "4"};

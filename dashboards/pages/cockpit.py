@@ -27,8 +27,6 @@ from dashboards.i18n import t
 
 dash.register_page(__name__, path="/", name="cockpit", title="驾驶舱 · pingan")
 
-_CACHE: dict[str, Any] = {}
-
 
 def _cells() -> np.ndarray:
     return state.data().cells()
@@ -65,8 +63,8 @@ def _map(lang: str) -> Any:
     )
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     overlays = [
-        # hideout stays constant: dash-leaflet rebuilds every feature when hideout changes, so
-        # colours arrive in the ``cell-values`` store and pingan.recolour() restyles the layers.
+        # no hideout: dash-leaflet rebuilds every feature when hideout changes, so colours are
+        # fetched by pingan.select (assets/pingan_map.js), which restyles the canvas layers.
         dl.Overlay(
             dl.GeoJSON(
                 id="cells",
@@ -143,7 +141,6 @@ def layout(lang: str | None = None, **_: Any) -> Any:
         [
             dcc.Store(id="sel-area", data={"level": "city", "code": None}),
             dcc.Store(id="lang", data=lang),
-            dcc.Store(id="cell-values"),
             dcc.Store(id="cell-restyled"),
             html.Div(
                 [
@@ -185,40 +182,17 @@ def layout(lang: str | None = None, **_: Any) -> Any:
     )
 
 
-def cell_hideout(theme: str, period: str, area: dict | None) -> dict:
-    """Values (one per cell, in geometry order), stepped scale and highlighted cells of ``area``."""
-    d = state.data()
-    if _CACHE.get("values_for") is not d:
-        _CACHE["values"], _CACHE["values_for"] = {}, d
-    cache = _CACHE["values"]
-    if (theme, period) not in cache:
-        if len(cache) > 64:
-            cache.clear()
-        cache[(theme, period)] = maplayers.cell_values(
-            _cells(), queries.scores_for(d.table("cell_scores"), theme, period)
-        )
-    hl: list[int] = []
-    if area and area.get("level") not in (None, "city"):
-        inside = queries.scores_for(d.table("cell_scores"), theme, period, area)["h3_9"].to_numpy()
-        hl = np.nonzero(np.isin(_cells(), inside))[0].tolist()
-    return maplayers.hideout(cache[(theme, period)], steps=queries.theme_steps(d.themes(), theme), highlight=hl)
-
-
-@callback(
-    Output("cell-values", "data"),
+# Theme, period and selected area go straight to the browser: pingan.select fetches that
+# filter's colour classes once (/pingan/cellclass, cached in the browser) and restyles the cells
+# whose class changed; no Dash round trip for a filter seen before.
+clientside_callback(
+    ClientsideFunction(namespace="pingan", function_name="select"),
+    Output("cell-restyled", "data"),
     Input("theme", "value"),
     Input("period", "value"),
     Input("sel-area", "data"),
-)
-def recolour(theme: str, period: str, area: dict) -> dict:
-    """Only numbers travel: one value per cell in the order the geometry was sent."""
-    return cell_hideout(theme, period, area)
-
-
-clientside_callback(
-    ClientsideFunction(namespace="pingan", function_name="recolour"),
-    Output("cell-restyled", "data"),
-    Input("cell-values", "data"),
+    State("theme", "options"),
+    State("period", "options"),
 )
 
 

@@ -162,3 +162,38 @@ def test_pingan_serve_starts_the_app(view_store: Any, workdir, tmp_path) -> None
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_cell_classes_step_on_the_theme_thresholds() -> None:
+    steps = (10.0, 40.0, 60.0, 90.0)
+    vals = [None, 5.0, 10.0, 39.9, 40.0, 59.9, 60.0, 89.9, 90.0, 100.0]
+    assert maplayers.cell_classes(vals, steps) == "0011223344"
+    assert maplayers.cell_classes(np.array([np.nan, 95.0]), steps) == "04"
+
+
+def test_classes_route_matches_scores_and_highlights_area(dash_app: Any, view_tables: dict) -> None:
+    from dashboards import state
+
+    d = state.data()
+    theme, period = "composite", d.periods()[0]
+    client = dash_app.server.test_client()
+    r = client.get(maplayers.CLASSES_URL, query_string={"theme": theme, "period": period})
+    assert r.status_code == 200
+    body = r.get_json()
+    cells = d.cells()
+    assert len(body["c"]) == len(cells) and body["hl"] == []
+    steps = queries.theme_steps(d.themes(), theme)
+    s = queries.scores_for(view_tables["cell_scores"], theme, period).set_index("h3_9")["score"]
+    i = int(np.searchsorted(cells, int(s.index[0])))
+    want = int(np.searchsorted(np.asarray(steps), round(float(s.iloc[0]), 1), side="right"))
+    assert body["c"][i] == str(want)
+    county = str(view_tables["cell_scores"]["county_adcode"].iloc[0])
+    r = client.get(
+        maplayers.CLASSES_URL,
+        query_string={"theme": theme, "period": period, "level": "county", "code": county},
+    )
+    hl = r.get_json()["hl"]
+    inside = queries.scores_for(
+        view_tables["cell_scores"], theme, period, {"level": "county", "code": county}
+    )["h3_9"]
+    assert 0 < len(hl) < len(cells) and set(cells[hl].tolist()) == set(inside.tolist())
