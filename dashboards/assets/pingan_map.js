@@ -83,6 +83,72 @@ function pinganApply(p) {
     return m.version;
 }
 
+// Batched canvas drawing of the cells: Leaflet's canvas renderer fills and strokes every polygon
+// on its own (30,000 fill() calls and style switches per redraw). Each cell layer keeps its
+// projection, clipping and click hit-test, but its _updatePath draws nothing except, for the
+// first cell reached in a renderer pass, every visible cell at once: one path and one fill (and
+// stroke for orange/red) per style. Red is drawn last, so hot outlines stay on top.
+const PINGAN_BATCH = 64;
+
+function pinganDrawAll(r) {
+    const m = window.pinganMap, ctx = r._ctx, styles = m.styles, layers = m.layers;
+    if (!styles) { return; }
+    const groups = styles.map(() => []);
+    for (let i = 0; i < layers.length; i++) {
+        const l = layers[i];
+        if (l && l._map && l._renderer === r && l._parts && l._parts.length) {
+            groups[l._pinganKey || 0].push(l);
+        }
+    }
+    for (let key = 2; key < styles.length; key++) {
+        const g = groups[key], o = styles[key];
+        if (!g.length) { continue; }
+        // paths of PINGAN_BATCH cells: one huge path is far slower to rasterise than a few
+        // hundred small ones
+        for (let b = 0; b < g.length; b += PINGAN_BATCH) {
+            ctx.beginPath();
+            const end = Math.min(g.length, b + PINGAN_BATCH);
+            for (let t = b; t < end; t++) {
+                const parts = g[t]._parts;
+                for (let j = 0; j < parts.length; j++) {
+                    const ring = parts[j];
+                    ctx.moveTo(ring[0].x, ring[0].y);
+                    for (let q = 1; q < ring.length; q++) { ctx.lineTo(ring[q].x, ring[q].y); }
+                    ctx.closePath();
+                }
+            }
+            ctx.globalAlpha = o.fillOpacity;
+            ctx.fillStyle = o.fillColor;
+            ctx.fill("evenodd");
+            if (o.stroke && o.weight) {
+                if (ctx.setLineDash) { ctx.setLineDash([]); }
+                ctx.globalAlpha = 1.0;
+                ctx.lineWidth = o.weight;
+                ctx.strokeStyle = o.color;
+                ctx.lineCap = "round";
+                ctx.lineJoin = "round";
+                ctx.stroke();
+            }
+        }
+    }
+}
+
+function pinganCellUpdatePath() {
+    const r = this._renderer;
+    if (!r || !r._ctx) { return L.Polygon.prototype._updatePath.call(this); }  // SVG renderer
+    if (!r._drawing) { return; }
+    if (!r._pinganWrapped) {
+        // a new renderer pass starts with nothing of the cells drawn yet
+        const draw = r._draw;
+        r._draw = function () { this._pinganDone = false; return draw.apply(this, arguments); };
+        r._pinganWrapped = true;
+        r._pinganDone = false;
+    }
+    if (r._pinganDone) { return; }
+    r._pinganDone = true;
+    pinganDrawAll(r);
+}
+
 function pinganClassesUrl(theme, period, level, code) {
     const q = new URLSearchParams({theme: theme, period: period, level: level, code: code});
     return "/pingan/cellclass?" + q.toString();
@@ -149,6 +215,7 @@ window.pingan = Object.assign({}, window.pingan, {
         const i = feature.properties.i;
         window.pinganMap.layers[i] = layer;
         layer._pinganKey = pinganStyleKey(i);
+        layer._updatePath = pinganCellUpdatePath;
     },
     areaStyle: function (feature, context) {
         return {color: "#333", weight: 1.5, fill: true, fillOpacity: 0.0, dashArray: "4"};
