@@ -228,6 +228,10 @@ class GeoParquetStore(Store):
             groups = frame.groupby(pcols, dropna=False, sort=True).indices
         else:
             groups = {(): np.arange(len(frame))}
+        # Encode the whole frame to Arrow once, then cut it per partition/file (cheaper than
+        # an iloc + to_arrow per file); the GeoParquet metadata needs the geometry columns only.
+        whole = fr.to_arrow(frame, info.columns)
+        geo_cols = [c for c, k in info.columns if k == "geometry"]
         entries: list[dict[str, Any]] = []
         for key, idx in groups.items():
             key = key if isinstance(key, tuple) else (key,)
@@ -236,13 +240,16 @@ class GeoParquetStore(Store):
             folder = self.dir / info.name / sub if sub else self.dir / info.name
             folder.mkdir(parents=True, exist_ok=True)
             for start in range(0, len(idx), self.batch_rows):
-                chunk = frame.iloc[idx[start : start + self.batch_rows]]
+                rows = idx[start : start + self.batch_rows]
+                if len(rows) == len(frame):  # the whole frame, in order (unpartitioned)
+                    tbl, geo = whole, frame[geo_cols]
+                else:
+                    tbl, geo = whole.take(rows), frame[geo_cols].iloc[rows]
                 path = folder / f"part-{uuid.uuid4().hex}.parquet"
                 tx.added.append(path)
-                tbl = fr.with_geo_metadata(fr.to_arrow(chunk, info.columns), chunk, info)
-                _write_file(tbl, path)
+                _write_file(fr.with_geo_metadata(tbl, geo, info), path)
                 entries.append(
-                    {"path": str(path.relative_to(self.dir)), "partition": part, "rows": len(chunk)}
+                    {"path": str(path.relative_to(self.dir)), "partition": part, "rows": len(rows)}
                 )
         return entries
 
