@@ -33,6 +33,7 @@ FEED_IDS: tuple[str, ...] = (
     "ebike_detections",
     "ebike_flow",
     "detection_audit",
+    "detection_audit_clips",
     "delivery_riders",
     "hazmat_vehicle_gps",
     "hazmat_drivers",
@@ -62,6 +63,11 @@ FEED_IDS: tuple[str, ...] = (
     "weather",
     "market_days",
 )
+
+#: Feeds we ship that shared/FEEDS.md does not list yet.  The catalogue is read-only for
+#: developers; these are to be added to FEEDS.md by its owner.  detection_audit_clips carries
+#: the reviewed-clip miss counts that camera recall calibration needs (issue 7).
+EXTRA_FEEDS: tuple[str, ...] = ("detection_audit_clips",)
 
 
 class UnknownFeedError(KeyError):

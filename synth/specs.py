@@ -262,6 +262,13 @@ _SPECS: list[FeedSpec] = [
                  C("detected_violation", "系统判定", "category"),
                  C("reviewed_violation", "复核结果", "category", True)),
              date_style="iso"),
+    FeedSpec("detection_audit_clips", "抓拍漏检复核", "video AI platform", "csv", "utf-8", "-",
+             "week", "snapshot", "camera", (
+                 C("camera_id", "设备编码", "code", True), C("clip_date", "复核日期", "date", True),
+                 C("violation", "违法类型", "category", True),
+                 C("reviewed_passes", "复核通行量", "int"), C("found_count", "系统抓拍数", "int"),
+                 C("missed_count", "漏检数", "int")),
+             date_style="iso"),
     FeedSpec("delivery_riders", "外卖骑手备案", "platforms via commerce bureau", "csv", "utf-8-sig",
              "-", "week", "snapshot", "person", (
                  C("name", "骑手姓名", "name", True, sensitivity="personal"),

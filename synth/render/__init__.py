@@ -31,6 +31,7 @@ RENDERERS: dict[str, Renderer] = {
     "hazmat_drivers": traffic.hazmat_drivers,
     "camera_registry": video.camera_registry,
     "detection_audit": video.detection_audit,
+    "detection_audit_clips": video.detection_audit_clips,
     "delivery_riders": video.delivery_riders,
     "road_network": context.road_network,
     "grids": context.grids,

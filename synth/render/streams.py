@@ -85,6 +85,37 @@ def _collect_audit(ctx: RenderContext, df: pd.DataFrame, day: str) -> None:
                                     "true_violation"]])
 
 
+def _collect_audit_clips(ctx: RenderContext, df: pd.DataFrame, day: str) -> None:
+    """Draw the reviewed-clip miss counts (detection_audit_clips) from one day's detection
+    rows: ~1 % of that day's cameras (at least 5), every violation type; per camera and type
+    ``found`` = true & detected == type, ``missed`` = true == type & detected == "none".
+    ``reviewed_passes`` is the number of that camera's detection rows that day, i.e. the
+    e-bike passes the video-AI platform captured (flagged or not), not the 15-min flow count."""
+    if len(df) == 0:
+        return
+    cams = np.unique(df["camera_id"].to_numpy(str))
+    rng = feed_rng(ctx.seed, "detection_audit_clips", day)
+    k = min(len(cams), max(5, round(0.01 * len(cams))))
+    chosen = np.sort(rng.choice(cams, k, replace=False))
+    d = df.loc[df["camera_id"].isin(chosen), ["camera_id", "true_violation",
+                                               "detected_violation"]]
+    passes = d.groupby("camera_id").size().reindex(chosen, fill_value=0)
+    types = np.array([v for v in VIOLATION_TYPES if v != "none"], dtype=object)
+    tv, dv = d["true_violation"].to_numpy(object), d["detected_violation"].to_numpy(object)
+    found = d.loc[tv == dv].groupby(["camera_id", "true_violation"]).size()
+    missed = d.loc[dv == "none"].groupby(["camera_id", "true_violation"]).size()
+    grid = pd.MultiIndex.from_product([chosen, types], names=["camera_id", "violation"])
+    out = pd.DataFrame({
+        "camera_id": grid.get_level_values(0).to_numpy(object),
+        "clip_date": pd.Timestamp(day).tz_localize("Asia/Shanghai"),
+        "violation": grid.get_level_values(1).to_numpy(object),
+        "reviewed_passes": passes.reindex(grid.get_level_values(0)).to_numpy(np.int64),
+        "found_count": found.reindex(grid, fill_value=0).to_numpy(np.int64),
+        "missed_count": missed.reindex(grid, fill_value=0).to_numpy(np.int64),
+    })
+    ctx._cache.setdefault("audit_clips_pool", []).append(out)
+
+
 def _iterators(ctx: RenderContext) -> dict[str, Callable[[], Iterator[pd.DataFrame]]]:
     w = ctx.world
     return {
@@ -124,6 +155,7 @@ def render_stream(ctx: RenderContext, feed_id: str, out: Path,
                                 "platform") if c in df]
             t = df[keep].copy()
             _collect_audit(ctx, df, day)
+            _collect_audit_clips(ctx, df, day)
             t.insert(0, "row_number", range(1, len(t) + 1))
             write_parquet(truth_dir / name, t)
             df = _detections(df)

@@ -47,6 +47,46 @@ def detection_audit(ctx: RenderContext) -> pd.DataFrame:
     return finish(df, a["detection_id"])
 
 
+def detection_audit_clips(ctx: RenderContext) -> pd.DataFrame:
+    """Reviewed-clip miss counts per camera, review day and violation type, collected by the
+    stream writer from the detections it wrote (see ``streams._collect_audit_clips``); when
+    the detections stream was not rendered, the same draw on the World's first 3 days."""
+    from synth.render.streams import _collect_audit_clips, _wall_day  # no cycle: streams
+    # does not import this module
+
+    pool = ctx._cache.get("audit_clips_pool")
+    if not pool:
+        for k in range(min(3, int(ctx.world.params["days"]))):
+            d = next(ctx.world.iter_ebike_detections(days=[k]))
+            if len(d) == 0:
+                continue
+            lab = _wall_day(d["ts"])
+            for day, part in d.groupby(lab.to_numpy(), sort=True):
+                _collect_audit_clips(ctx, part, day)
+        pool = ctx._cache.get("audit_clips_pool", [])
+    if pool:
+        a = pd.concat(pool, ignore_index=True)
+        # a day split over two World days is collected twice: add the halves up
+        a = a.groupby(["camera_id", "clip_date", "violation"], as_index=False, sort=True).agg(
+            reviewed_passes=("reviewed_passes", "sum"), found_count=("found_count", "sum"),
+            missed_count=("missed_count", "sum"))
+    else:
+        a = pd.DataFrame({"camera_id": pd.Series([], dtype=object),
+                          "clip_date": pd.Series([], dtype="datetime64[ns, Asia/Shanghai]"),
+                          "violation": pd.Series([], dtype=object),
+                          "reviewed_passes": pd.Series([], dtype=np.int64),
+                          "found_count": pd.Series([], dtype=np.int64),
+                          "missed_count": pd.Series([], dtype=np.int64)})
+    df = pd.DataFrame({
+        "camera_id": a["camera_id"].to_numpy(object), "clip_date": a["clip_date"],
+        "violation": _vio_zh(a["violation"]),
+        "reviewed_passes": a["reviewed_passes"].to_numpy(np.int64),
+        "found_count": a["found_count"].to_numpy(np.int64),
+        "missed_count": a["missed_count"].to_numpy(np.int64),
+    })
+    return finish(df, a["camera_id"])
+
+
 def delivery_riders(ctx: RenderContext) -> pd.DataFrame:
     p = ctx.world.persons
     p = p[p["delivery_platform"].notna()].sort_values("person_id", kind="stable")
