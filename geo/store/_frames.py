@@ -230,8 +230,10 @@ def normalise(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], str | Non
         raise _bad(f"duplicate column names in {names}")
     out: dict[str, pd.Series] = {}
     kinds: dict[str, str] = {}
+    ix = df.index  # a default RangeIndex already is the canonical one: no reset_index copy
+    fresh = not (isinstance(ix, pd.RangeIndex) and ix.start == 0 and ix.step == 1)
     for c in names:
-        kinds[c], s = column_kind(df[c].reset_index(drop=True), c)
+        kinds[c], s = column_kind(df[c].reset_index(drop=True) if fresh else df[c], c)
         out[c] = s
         if c.startswith("h3_") and kinds[c] not in ("int64", "uint64", "Int64", "UInt64", _NULL):
             raise _bad(

@@ -231,7 +231,7 @@ class GeoParquetStore(Store):
         # Encode the whole frame to Arrow once, then cut it per partition/file (cheaper than
         # an iloc + to_arrow per file); the GeoParquet metadata needs the geometry columns only.
         whole = fr.to_arrow(frame, info.columns)
-        geo_cols = [c for c, k in info.columns if k == "geometry"]
+        geoms = {c: np.asarray(frame[c].values) for c, k in info.columns if k == "geometry"}
         entries: list[dict[str, Any]] = []
         for key, idx in groups.items():
             key = key if isinstance(key, tuple) else (key,)
@@ -242,9 +242,10 @@ class GeoParquetStore(Store):
             for start in range(0, len(idx), self.batch_rows):
                 rows = idx[start : start + self.batch_rows]
                 if len(rows) == len(frame):  # the whole frame, in order (unpartitioned)
-                    tbl, geo = whole, frame[geo_cols]
+                    tbl, geo = whole, pd.DataFrame(geoms, copy=False)
                 else:
-                    tbl, geo = whole.take(rows), frame[geo_cols].iloc[rows]
+                    tbl = whole.take(rows)
+                    geo = pd.DataFrame({c: g[rows] for c, g in geoms.items()}, copy=False)
                 path = folder / f"part-{uuid.uuid4().hex}.parquet"
                 tx.added.append(path)
                 _write_file(fr.with_geo_metadata(tbl, geo, info), path)
