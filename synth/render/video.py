@@ -56,8 +56,9 @@ def detection_audit_clips(ctx: RenderContext) -> pd.DataFrame:
 
     pool = ctx._cache.get("audit_clips_pool")
     if not pool:
-        for k in range(min(3, int(ctx.world.params["days"]))):
-            d = next(ctx.world.iter_ebike_detections(days=[k]))
+        for k, d in enumerate(ctx.world.iter_ebike_detections(chunk_days=1)):
+            if k >= 3:
+                break
             if len(d) == 0:
                 continue
             lab = _wall_day(d["ts"])

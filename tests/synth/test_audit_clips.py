@@ -85,3 +85,11 @@ def test_clips_give_calibrated_rates(rendered_clean: Path) -> None:
     assert (seen["recall_source"] == "clips").all()
     assert seen["recall"].between(0, 1).all()
     assert seen["calibrated_rate"].notna().all()
+
+
+def test_clips_without_the_detection_stream(tmp_path: Path, tiny_world) -> None:
+    """No detection stream rendered: the same draw on the World's first days."""
+    render_world(tiny_world, tmp_path, seed=3, mess=MessConfig.clean(), streams_days=0)
+    c = _clips(tmp_path)
+    assert len(c) > 0 and (c["found_count"] + c["missed_count"]).sum() > 0
+    assert (c["reviewed_passes"] >= c["found_count"] + c["missed_count"]).all()
