@@ -85,12 +85,28 @@ def _collect_audit(ctx: RenderContext, df: pd.DataFrame, day: str) -> None:
                                     "true_violation"]])
 
 
+def _day_passes(ctx: RenderContext, day: str, cams: np.ndarray) -> pd.Series | None:
+    """E-bike passes per camera on wall day ``day`` (YYYYMMDD) from ``World._day_flow``;
+    None when the World has no such generator or the day is outside its window."""
+    day_flow = getattr(ctx.world, "_day_flow", None)
+    if day_flow is None:
+        return None
+    k = (pd.Timestamp(day) - ctx.start.tz_localize(None).normalize()).days
+    if not 0 <= k < int(ctx.world.params["days"]):
+        return None
+    flow = day_flow(k)[0]
+    return (flow.groupby("camera_id")["n_ebike"].sum()
+            .reindex(cams, fill_value=0).astype(np.int64))
+
+
 def _collect_audit_clips(ctx: RenderContext, df: pd.DataFrame, day: str) -> None:
     """Draw the reviewed-clip miss counts (detection_audit_clips) from one day's detection
     rows: ~1 % of that day's cameras (at least 5), every violation type; per camera and type
     ``found`` = true & detected == type, ``missed`` = true == type & detected == "none".
-    ``reviewed_passes`` is the number of that camera's detection rows that day, i.e. the
-    e-bike passes the video-AI platform captured (flagged or not), not the 15-min flow count."""
+    ``reviewed_passes`` is the camera's e-bike flow that day (sum of the World's 15-min
+    ``n_ebike`` for that day, recomputed from the World's deterministic per-day flow); for a
+    World without per-day flow it falls back to the number of detection rows (violation rows
+    only: an undercount of passes)."""
     if len(df) == 0:
         return
     cams = np.unique(df["camera_id"].to_numpy(str))
@@ -99,7 +115,9 @@ def _collect_audit_clips(ctx: RenderContext, df: pd.DataFrame, day: str) -> None
     chosen = np.sort(rng.choice(cams, k, replace=False))
     d = df.loc[df["camera_id"].isin(chosen), ["camera_id", "true_violation",
                                                "detected_violation"]]
-    passes = d.groupby("camera_id").size().reindex(chosen, fill_value=0)
+    passes = _day_passes(ctx, day, chosen)
+    if passes is None:  # a World without per-day flow: the rows the camera produced
+        passes = d.groupby("camera_id").size().reindex(chosen, fill_value=0)
     types = np.array([v for v in VIOLATION_TYPES if v != "none"], dtype=object)
     tv, dv = d["true_violation"].to_numpy(object), d["detected_violation"].to_numpy(object)
     found = d.loc[tv == dv].groupby(["camera_id", "true_violation"]).size()
