@@ -102,7 +102,8 @@ def _day_passes(ctx: RenderContext, day: str, cams: np.ndarray) -> pd.Series | N
 def _collect_audit_clips(ctx: RenderContext, df: pd.DataFrame, day: str) -> None:
     """Draw the reviewed-clip miss counts (detection_audit_clips) from one day's detection
     rows: ~1 % of that day's cameras (at least 5), every violation type; per camera and type
-    ``found`` = true & detected == type, ``missed`` = true == type & detected == "none".
+    ``found`` = true & detected == type, ``missed`` = true == type & detected != type (not
+    reported, or reported as another type: either way the type's recall loses it).
     ``reviewed_passes`` is the camera's e-bike flow that day (sum of the World's 15-min
     ``n_ebike`` for that day, recomputed from the World's deterministic per-day flow); for a
     World without per-day flow it falls back to the number of detection rows (violation rows
@@ -121,7 +122,7 @@ def _collect_audit_clips(ctx: RenderContext, df: pd.DataFrame, day: str) -> None
     types = np.array([v for v in VIOLATION_TYPES if v != "none"], dtype=object)
     tv, dv = d["true_violation"].to_numpy(object), d["detected_violation"].to_numpy(object)
     found = d.loc[tv == dv].groupby(["camera_id", "true_violation"]).size()
-    missed = d.loc[dv == "none"].groupby(["camera_id", "true_violation"]).size()
+    missed = d.loc[(tv != "none") & (dv != tv)].groupby(["camera_id", "true_violation"]).size()
     grid = pd.MultiIndex.from_product([chosen, types], names=["camera_id", "violation"])
     out = pd.DataFrame({
         "camera_id": grid.get_level_values(0).to_numpy(object),
