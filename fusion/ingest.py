@@ -63,6 +63,14 @@ _TRUE = {"是", "1", "true", "yes", "y", "有", "t"}
 _FALSE = {"否", "0", "false", "no", "n", "无", "f"}
 
 
+#: Identifier kinds normalised and tokenised the same way: kind → (normaliser, normalised
+#: value column, quarantine reason). The token prefix is the kind itself.
+_TOKENISED: dict[str, tuple[Callable[[pd.Series], pd.DataFrame], str, str]] = {
+    "phone": (normalise_phones, "e164", "bad_phone"),
+    "plate": (normalise_plates, "plate", "bad_plate"),
+}
+
+
 def feed_table(feed_id: str) -> str:
     """Store table name of a feed (both zones)."""
     return f"feed_{feed_id}"
@@ -341,21 +349,14 @@ def normalise_feed(
             kinds[f"{f.name}_kind"] = r["status"].where(r["status"] != "missing", None)
             raw_out[f.name] = r["id18"]
             raw_out[f"{f.name}_token"] = tok
-        elif k == "phone":
-            r = by_unique(normalise_phones, col)
-            fail(f.name, (r["status"] == "invalid").to_numpy(), "bad_phone")
-            tok = tokenise(r["e164"], ctx.secret, "phone")
+        elif k in _TOKENISED:
+            normaliser, value, reason = _TOKENISED[k]
+            r = by_unique(normaliser, col)
+            fail(f.name, (r["status"] == "invalid").to_numpy(), reason)
+            tok = tokenise(r[value], ctx.secret, k)
             out[f.name] = tok
             kinds[f"{f.name}_kind"] = r["status"].where(r["status"] != "missing", None)
-            raw_out[f.name] = r["e164"]
-            raw_out[f"{f.name}_token"] = tok
-        elif k == "plate":
-            r = by_unique(normalise_plates, col)
-            fail(f.name, (r["status"] == "invalid").to_numpy(), "bad_plate")
-            tok = tokenise(r["plate"], ctx.secret, "plate")
-            out[f.name] = tok
-            kinds[f"{f.name}_kind"] = r["status"].where(r["status"] != "missing", None)
-            raw_out[f.name] = r["plate"]
+            raw_out[f.name] = r[value]
             raw_out[f"{f.name}_token"] = tok
         elif k == "person_name":
             nm = by_unique(normalise_names, col)
