@@ -31,6 +31,13 @@ CONTRACT = FeedContract(
         f("followed_on", "随访日期", "date", "随访日期 follow-up date", required=True),
         f("status", "随访结果", "text", "随访结果 status", sensitivity="sensitive"),
         f("doctor", "随访医生", "person_name", "随访医生 doctor", sensitivity="personal"),
+        f(
+            "medication",
+            "服药依从性",
+            "text",
+            "服药依从性 medication adherence (规律服药 / 间断服药 / 不服药 / 不详)",
+            sensitivity="sensitive",
+        ),
     ),
 )
 

@@ -209,7 +209,21 @@ def stage_features(s: Settings, echo: Echo, n_periods: int = PUBLISHED_PERIODS) 
     feats = build_features(ev, grid, starts, period="week", context=ctx)
     store.write("features", feats, mode="replace")
     echo(f"features: {len(cells):,} cells × {len(starts)} weeks × {feats.shape[1]} columns")
-    return {"cells": len(cells), "periods": len(starts), "columns": feats.shape[1]}
+    subjects = write_subject_tables(store, starts, s.h3_resolution)
+    echo("subject tables: " + (", ".join(f"{k} {v:,} rows" for k, v in subjects.items()) or "none (no source feeds)"))
+    return {"cells": len(cells), "periods": len(starts), "columns": feats.shape[1], **subjects}
+
+
+def write_subject_tables(store: Any, starts: pd.DatetimeIndex, h3_resolution: int) -> dict[str, int]:
+    """``persons_agg`` (SMI care outreach, restricted models) and ``vehicles`` (两客一危) for the
+    same period starts as the cell features, from the analytic feed tables."""
+    from scoring.rules.subjects import SUBJECT_FEEDS, subject_tables
+
+    feeds = {f: store.read(f"feed_{f}") for f in SUBJECT_FEEDS if store.exists(f"feed_{f}")}
+    tables = subject_tables(feeds, starts, h3_resolution)
+    for name, table in tables.items():
+        store.write(name, table, mode="replace")
+    return {name: len(t) for name, t in tables.items()}
 
 
 def stage_forecast(s: Settings, echo: Echo, n_periods: int = PUBLISHED_PERIODS) -> dict[str, Any]:

@@ -38,14 +38,19 @@ def _registry(ctx: RenderContext, p: pd.DataFrame, aid: pd.Series, room: pd.Seri
 def smi_registry(ctx: RenderContext) -> pd.DataFrame:
     p, aid, room = _flagged(ctx, "smi")
     rng = feed_rng(ctx.seed, "smi_registry")
-    hh = p["household_id"]
-    fam = ctx.world.persons.drop_duplicates("household_id").set_index("household_id")["phone"]
+    # The guardian is another member of the patient's household (the first one with a phone);
+    # a patient who lives alone has no guardian on record, as in the real register.
+    w = ctx.world.persons
+    fam = w.loc[w["phone"].notna(), ["household_id", "person_id", "phone"]]
+    fam = fam.merge(p[["household_id", "person_id"]], on="household_id", suffixes=("", "_patient"))
+    fam = fam[fam["person_id"] != fam["person_id_patient"]].drop_duplicates("person_id_patient")
+    guardian = p["person_id"].map(fam.set_index("person_id_patient")["phone"])
     return _registry(ctx, p, aid, room, {
         "sex": p["sex"].to_numpy(),
         "risk_level": rng.choice(np.array(["0级", "1级", "2级", "3级", "4级", "5级"],
                                           dtype=object), len(p),
                                  p=[0.35, 0.3, 0.18, 0.1, 0.05, 0.02]),
-        "guardian_phone": hh.map(fam).to_numpy()})
+        "guardian_phone": guardian.to_numpy()})
 
 
 def smi_followups(ctx: RenderContext) -> pd.DataFrame:
@@ -62,6 +67,7 @@ def smi_followups(ctx: RenderContext) -> pd.DataFrame:
         "id_number": person_attr(ctx, f["person_id"], "id_number").to_numpy(),
         "followed_on": f["_d"].to_numpy(), "status": status.to_numpy(),
         "doctor": f["doctor"].to_numpy() if "doctor" in f else "",
+        "medication": f["medication"].to_numpy() if "medication" in f else "不详",
     })
     return finish(df, f["person_id"], persons=to_list_column(f["person_id"]))
 

@@ -209,9 +209,18 @@ def smi_followups(persons: pd.DataFrame, cal: pd.DataFrame,
                         p=[0.6, 0.25, 0.1, 0.05])
     status = np.where(gap[pi] & (rng.random(len(pi)) < 0.3), "失访", status)
     doctors = np.array(["李医生", "王医生", "陈医生", "刘医生", "周医生", "胡医生"])
+    doctor = doctors[rng.integers(0, len(doctors), len(pi))]
+    # 服药依从性 as the follow-up form records it: patients with a care gap take their
+    # medication irregularly more often; a missed visit records nothing (不详). A child
+    # generator keeps the parent stream (and every later feed of this World) unchanged.
+    med_rng = np.random.default_rng(rng.bit_generator.seed_seq.spawn(1)[0])
+    irregular = med_rng.random(len(pi)) < np.where(gap[pi], 0.4, 0.08)
+    stopped = irregular & (med_rng.random(len(pi)) < 0.3)
+    medication = np.where(stopped, "不服药", np.where(irregular, "间断服药", "规律服药"))
+    medication = np.where(status == "失访", "不详", medication)
     return pd.DataFrame({"person_id": p["person_id"].to_numpy()[pi],
                          "date": cal["date"].to_numpy()[day], "status": status,
-                         "doctor": doctors[rng.integers(0, len(doctors), len(pi))]})
+                         "doctor": doctor, "medication": medication})
 
 
 def fire_inspections(units: pd.DataFrame, cal: pd.DataFrame,

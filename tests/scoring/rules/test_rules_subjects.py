@@ -26,10 +26,14 @@ def gps() -> pd.DataFrame:
         track("A", "2026-10-01 02:30", 60, 60, 60.0, dlon=0.01),
         track("A", "2026-10-03 02:30", 60, 60, 60.0, dlon=0.01),
         # B: daytime only; 5 h non-stop (fatigue); two speeding runs; two signal gaps while moving
+        # (it reappears ≈ 10 km and ≈ 5 km away)
         track("B", "2026-10-02 08:00", 300, 60, 70.0),
-        track("B", "2026-10-02 13:30", 20, 60, 90.0),
-        track("B", "2026-10-02 14:00", 10, 60, 70.0),
-        track("B", "2026-10-02 14:10", 10, 60, 95.0),
+        track("B", "2026-10-02 13:30", 20, 60, 90.0, lon0=112.4),
+        track("B", "2026-10-02 14:00", 10, 60, 70.0, lon0=112.45),
+        track("B", "2026-10-02 14:10", 10, 60, 95.0, lon0=112.45),
+        # D: two daytime trips with the terminal off in between, parked where the first ended
+        track("D", "2026-10-02 09:00", 30, 60, 40.0),
+        track("D", "2026-10-02 15:00", 30, 60, 40.0),
         # C: parked overnight (speed 0) in ban hours; old fixes before the window
         track("C", "2026-10-02 02:00", 120, 300, 0.0),
         track("C", "2026-08-01 03:00", 60, 60, 60.0),
@@ -41,7 +45,7 @@ def test_vehicle_features_by_hand() -> None:
     vio = pd.DataFrame({"plate": ["B", "B", "A"], "ts": pd.to_datetime(
         ["2026-06-01 10:00", "2024-01-01 10:00", "2026-09-30 10:00"]).tz_localize(TZ)})
     out = hazmat_vehicle_features(gps(), "2026-10-05", registry=reg, violations=vio).set_index("vehicle_id")
-    assert list(out.index) == ["A", "B", "C"]
+    assert list(out.index) == ["A", "B", "C", "D"]
     a, b, c = out.loc["A"], out.loc["B"], out.loc["C"]
     assert a["night_ban_trips_4w"] == 2 and b["night_ban_trips_4w"] == 0 and c["night_ban_trips_4w"] == 0
     # A: 59 one-minute steps of 0.01° lon at 28.55°N per night
@@ -52,6 +56,7 @@ def test_vehicle_features_by_hand() -> None:
     # B's gaps > 10 min between moving fixes: 12:59→13:30 (31 min) and 13:49→14:00 (11 min)
     assert b["gps_offline_hours_4w"] == pytest.approx(42 / 60)
     assert c["gps_offline_hours_4w"] == 0  # parked: gaps are not between moving fixes
+    assert out.loc["D", "gps_offline_hours_4w"] == 0  # engine off: it reappears where it stopped
     assert (a["is_coach"], a["is_hazmat"], b["is_hazmat"], c["is_coach"]) == (1, 0, 1, 0)
     assert (a["violations_1y"], b["violations_1y"], c["violations_1y"]) == (1, 1, 0)
     assert (out["h3"] != 0).all()
@@ -66,3 +71,10 @@ def test_night_ban_template_scores_the_vehicles() -> None:
     assert s.loc["A", "key_factor_hits"] == "night_ban_trips"
     assert s.loc["B", "key_factor_hits"] == "" and s.loc["A", "score"] > s.loc["C", "score"]
     assert s.loc["A", "colour"] in ("red", "orange")
+
+
+def test_vehicle_features_of_an_empty_window() -> None:
+    """A period with no fix in its window (the GPS stream covers other days) gives no vehicle,
+    not an IndexError (it raised before)."""
+    out = hazmat_vehicle_features(gps(), "2025-01-01")
+    assert out.empty and "night_ban_trips_4w" in out.columns and "vehicle_id" in out.columns

@@ -50,7 +50,7 @@ SCHEMA = {
     "weather": ["station_id", "date", "tmax", "tmin", "precip_mm", "wind"],
     "waterlogging": ["sensor_id", "lon", "lat", "ts", "depth_cm"],
     "power_anomalies": ["meter_id", "month", "kwh", "anomaly_kind"],
-    "smi_followups": ["person_id", "date", "status", "doctor"],
+    "smi_followups": ["person_id", "date", "status", "doctor", "medication"],
     "market_days": ["township_code", "rule", "date"],
 }
 
