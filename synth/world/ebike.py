@@ -10,6 +10,11 @@ factor. The AI then reports with per-type recall and precision below 1.
 
 Rows of ``iter_ebike_detections``: every pass with a true or a detected violation
 (misses are rows with ``detected_violation == "none"``; the feed keeps only detections).
+A pass gives at most one row. The e-bike passes of the flow (``n_ebike``) give the rows of
+``vehicle_class`` ``ebike`` and nothing else: ``true_violation_rates`` are rates per e-bike
+pass, so e-bike rows over ``n_ebike`` estimate them. Tricycle and motorcycle passes
+(``n_tricycle``, ``n_motorcycle``) give rows of their own class, with the ordinary riders'
+rates and the same detector.
 Volume: ≈ 50 million rows per 30 days at scale 1.0, linear in scale.
 """
 
@@ -35,6 +40,10 @@ RECALL = {"no_helmet": 0.85, "lane_mixing": 0.8, "illegal_passenger": 0.75,
           "red_light": 0.9, "wrong_way": 0.82}
 PRECISION = {"no_helmet": 0.92, "lane_mixing": 0.85, "illegal_passenger": 0.88,
              "red_light": 0.95, "wrong_way": 0.9}
+#: Share of the missed violations reported as another type (uniformly one of the other
+#: four); they count against the recall of the true type and the precision of the reported
+#: one (the clean-pass false positives are reduced to keep PRECISION).
+SWAP = 0.1
 #: Mean e-bike passes per algorithm camera per day at scale 1.0 (urban busy junction ~
 #: thousands; the mean keeps ≈50 M detection rows per month at scale 1.0).
 MEAN_DAILY_PASSES_AT_1 = 680.0
@@ -175,8 +184,12 @@ def detections_for_day(cr: pd.DataFrame, flow: pd.DataFrame, day_index: int,
     hour = q // 4
     rec = np.array([RECALL[v] for v in VIOLS])
     prec = np.array([PRECISION[v] for v in VIOLS])
-    parts_ci, parts_q, parts_t, parts_d, parts_del = [], [], [], [], []
-    for delivery, col in ((False, "_n_ord"), (True, "_n_del")):
+    parts_ci, parts_q, parts_t, parts_d, parts_del, parts_cls = [], [], [], [], [], []
+    # (rider type, flow column, vehicle class code): the class comes from the pass counted,
+    # never relabelled afterwards (an e-bike pass is an e-bike row).
+    groups = ((False, "_n_ord", 0), (True, "_n_del", 0),
+              (False, "n_tricycle", 1), (False, "n_motorcycle", 2))
+    for delivery, col, vclass in groups:
         npass = flow[col].to_numpy()
         m = npass > 0
         ci, qi, hi, npass = cam_i[m], q[m], hour[m], npass[m]
@@ -188,16 +201,25 @@ def detections_for_day(cr: pd.DataFrame, flow: pd.DataFrame, day_index: int,
         reps = counts[:, :5].ravel()
         j = np.repeat(five, reps)
         rows = np.repeat(row5, reps)
-        # false positives among none passes, per row so that precision ≈ PRECISION:
-        # FP_v = TP_v (1 - p_v) / p_v spread over the none passes of the row
-        fp_rate = np.clip(R * rec * (1 - prec) / prec / np.maximum(p[:, 5:6], 1e-6), 0, 0.5)
-        fp = rng.binomial(counts[:, 5][:, None], fp_rate).ravel()
+        # false positives among the none passes, so that precision ≈ PRECISION: all false
+        # reports of v are FP_v = TP_v (1 - p_v) / p_v; the misses of other types reported as
+        # v (SWAP of them, spread evenly over the 4 other types) are some of them, clean
+        # passes give the rest, spread over the none passes of the row; one multinomial
+        # draw per row so that a clean pass is reported at most once (FP rows ≤ none passes)
+        swap_out = R * (1 - rec) * SWAP / 4  # per pass, misses of j reported as each other
+        swap_in = swap_out.sum(axis=1, keepdims=True) - swap_out
+        fp_clean = np.maximum(R * rec * (1 - prec) / prec - swap_in, 0)
+        fp_rate = np.clip(fp_clean / np.maximum(p[:, 5:6], 1e-6), 0, 0.5)
+        tot = fp_rate.sum(axis=1, keepdims=True)
+        fp_rate = np.where(tot > 0.95, fp_rate * 0.95 / np.maximum(tot, 1e-12), fp_rate)
+        fp = rng.multinomial(counts[:, 5], np.column_stack([fp_rate, 1 - fp_rate.sum(axis=1)]))
+        fp = fp[:, :5].ravel()
         jf = np.repeat(five, fp)
         rf = np.repeat(row5, fp)
         hit = rng.random(len(j)) < rec[j]
-        # a tenth of the misses are reported as another type (confusion), the rest as none
+        # SWAP of the misses are reported as another type (confusion), the rest as none
         other = (j + rng.integers(1, 5, len(j))) % 5
-        swap = ~hit & (rng.random(len(j)) < 0.1)
+        swap = ~hit & (rng.random(len(j)) < SWAP)
         det = np.where(hit, j, np.where(swap, other, 5))
         r_all = np.r_[rows, rf]
         parts_ci.append(ci[r_all])
@@ -205,15 +227,18 @@ def detections_for_day(cr: pd.DataFrame, flow: pd.DataFrame, day_index: int,
         parts_t.append(np.r_[j, np.full(len(jf), 5)])
         parts_d.append(np.r_[det, jf])
         parts_del.append(np.full(len(r_all), delivery))
+        parts_cls.append(np.full(len(r_all), vclass, dtype=np.int8))
     ci = np.concatenate(parts_ci)
     qq = np.concatenate(parts_q)
     tcode = np.concatenate(parts_t)
     dcode = np.concatenate(parts_d)
     deliv = np.concatenate(parts_del)
+    vcode = np.concatenate(parts_cls)
     n = len(ci)
     sec = qq.astype(np.int64) * 900 + rng.integers(0, 900, n)
     order = np.argsort(sec, kind="stable")
-    ci, sec, tcode, dcode, deliv = ci[order], sec[order], tcode[order], dcode[order], deliv[order]
+    ci, sec, tcode, dcode, deliv, vcode = (ci[order], sec[order], tcode[order], dcode[order],
+                                           deliv[order], vcode[order])
     base = flow["interval_start"].iloc[0].normalize()
     ts = base + pd.to_timedelta(sec, unit="s")
     conf = np.where(dcode == 5, rng.beta(2, 5, n),
@@ -223,8 +248,6 @@ def detections_for_day(cr: pd.DataFrame, flow: pd.DataFrame, day_index: int,
                   if len(vehicles_del) else -1,
                   vehicles_ord[rng.integers(0, max(len(vehicles_ord), 1), n)])
     cls = np.array(["ebike", "tricycle", "motorcycle"], dtype=object)
-    vcode = np.where(rng.random(n) < 0.9, 0, np.where(rng.random(n) < 0.5, 1, 2))
-    vcode = np.where(deliv, 0, vcode)
     readable = rng.random(n) < 0.55
     masked = plates_masked[np.maximum(vi, 0)]
     names = np.array(VIOLS + ["none"], dtype=object)

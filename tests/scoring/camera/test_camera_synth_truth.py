@@ -25,7 +25,8 @@ def test_calibrated_rates_recover_synthetic_truth(world) -> None:
     w = world
     rows = next(w.iter_ebike_detections(chunk_days=14))  # every pass with a true or detected violation
     flow = w.ebike_flow
-    day_rows = rows  # the truth is averaged over all hours and the rider mix
+    # The truth is per e-bike pass (averaged over all hours and the rider mix): e-bike rows.
+    day_rows = rows[rows["vehicle_class"] == "ebike"]
     feed = day_rows[day_rows["detected_violation"] != "none"].rename(
         columns={"detected_violation": "violation"})          # the feed keeps detections only
     # Reviewed detections (precision): as World.audit_sample, drawn from the whole week.
@@ -47,9 +48,11 @@ def test_calibrated_rates_recover_synthetic_truth(world) -> None:
     clips["reviewed_passes"] = 0
 
     cams = canonical_cameras(w.cameras[w.cameras["has_ebike_algo"]])
-    # The synthetic world draws every violation from the e-bike passes and labels a tenth of
-    # the non-delivery detections tricycle/motorcycle afterwards, so all classes count here.
-    db = ind.connect(cams, feed, flow, vehicle_class=None)
+    # Tricycle and motorcycle rows come from their own passes: the e-bike rate counts e-bikes
+    # (the default), over the flow's e-bike passes. The feed is every class, as rendered.
+    feed = rows[rows["detected_violation"] != "none"].rename(
+        columns={"detected_violation": "violation"})
+    db = ind.connect(cams, feed, flow)
     # Five simultaneous comparisons: Bonferroni, 99 % intervals (≈ 95 % jointly).
     out = cal.calibrate(ind.camera_type_counts(db), audits, clips, level=0.99)
     city = out[out["scope"] == "type"].set_index("violation")

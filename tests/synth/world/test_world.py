@@ -219,11 +219,13 @@ def test_escalations_point_to_earlier_disputes_in_the_same_cell(small_world: Wor
 def test_ebike_detection_error_rates_near_configured(small_world: World) -> None:
     d = pd.concat(small_world.iter_ebike_detections(chunk_days=3, days=[0, 1, 2]))
     assert set(d["true_violation"]) <= set(VIOLATION_TYPES)
-    for v in ("no_helmet", "red_light", "wrong_way", "lane_mixing"):
+    for v in PRECISION:
         tp = ((d["true_violation"] == v) & (d["detected_violation"] == v)).sum()
         prec = tp / (d["detected_violation"] == v).sum()
         rec = tp / (d["true_violation"] == v).sum()
-        assert abs(prec - PRECISION[v]) < 0.05, (v, prec)
+        # misses reported as another type are false positives of that type: the precision
+        # counts them (it was 0.04 below PRECISION for illegal_passenger and red_light)
+        assert abs(prec - PRECISION[v]) < 0.025, (v, prec)
         assert abs(rec - RECALL[v]) < 0.04, (v, rec)
     # delivery riders run red lights more often per detection row
     red = d["true_violation"] == "red_light"
@@ -275,9 +277,29 @@ def test_hidden_context_drives_intensity(small_world: World) -> None:
     assert asl[c["bar_ktv"] > 0].mean() > 2 * asl[c["bar_ktv"] == 0].mean()
 
 
+def test_detection_rows_are_passes_of_their_class(small_world: World) -> None:
+    """A pass gives at most one row, and rows of a vehicle class come from that class's
+    passes: per camera and 15 minutes, e-bike rows ≤ n_ebike, tricycle rows ≤ n_tricycle,
+    motorcycle rows ≤ n_motorcycle (e-bike rows over the e-bike flow are the rates of
+    ``true_violation_rates``; a tenth of the e-bike rows used to be relabelled)."""
+    d = pd.concat(small_world.iter_ebike_detections(chunk_days=2, days=[0, 1]))
+    flow = next(small_world.iter_ebike_flow(days=[0, 1]))
+    assert set(d["vehicle_class"]) == {"ebike", "tricycle", "motorcycle"}
+    assert (d.loc[d["is_delivery"], "vehicle_class"] == "ebike").all()
+    q = d["ts"].dt.floor("15min")
+    n = d.groupby([d["camera_id"], q, d["vehicle_class"]]).size().unstack(fill_value=0)
+    f = flow.set_index(["camera_id", "interval_start"])
+    f = f.reindex(n.index)
+    for cls, col in (("ebike", "n_ebike"), ("tricycle", "n_tricycle"),
+                     ("motorcycle", "n_motorcycle")):
+        assert (n[cls].to_numpy() <= f[col].to_numpy()).all(), cls
+
+
 def test_true_violation_rates_match_the_stream(small_world: World) -> None:
-    """Per-pass true rates in true_violation_rates ('*' row) agree with the stream."""
+    """Per-pass true rates in true_violation_rates ('*' row) agree with the stream's e-bike
+    rows over the e-bike passes."""
     d = pd.concat(small_world.iter_ebike_detections(chunk_days=2, days=[2, 3]))
+    d = d[d["vehicle_class"] == "ebike"]
     flow = next(small_world.iter_ebike_flow(days=[2, 3]))
     passes = flow["n_ebike"].sum()
     r = small_world.true_violation_rates.set_index(["violation", "camera_id"])["rate"]
