@@ -6,6 +6,12 @@ Machine-generated streams carry no injected mess.  Row-level truth is not duplic
 ``_truth/records.parquet``: the detection stream's hidden truth (true violation) goes to
 ``_truth/ebike_detections/<file>`` keyed by ``detection_id``; checkpoint passes and GPS points
 carry their true entity (plate) and WGS-84 position in the feed itself.
+
+The detection feed holds what the video-AI platform reports: the rows with a detected
+violation. The World's rows of passes whose true violation the detector missed
+(``detected_violation == "none"``) are hidden truth: they are in ``_truth/ebike_detections/``
+(``row_number`` = the feed row, NA for such misses) and feed the manual reviews
+(``detection_audit_clips``), never the feed itself.
 """
 
 from __future__ import annotations
@@ -71,10 +77,17 @@ def _detections(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _ebike(df: pd.DataFrame) -> pd.DataFrame:
+    """The e-bike rows (all rows when the frame has no vehicle class)."""
+    return df[df["vehicle_class"] == "ebike"] if "vehicle_class" in df else df
+
+
 def _collect_audit(ctx: RenderContext, df: pd.DataFrame, day: str) -> None:
     """Draw the manual-review sample (detection_audit) from the detections actually written:
-    0.2 % of each day's flagged detections (at least 20), true label = review result."""
-    flagged = df[df["detected_violation"] != "none"]
+    0.2 % of each day's flagged e-bike detections (at least 20; a simple random sample, the
+    design the calibration assumes), true label = review result."""
+    d = _ebike(df)
+    flagged = d[d["detected_violation"] != "none"]
     if len(flagged) == 0:
         return
     rng = feed_rng(ctx.seed, "detection_audit", day)
@@ -103,11 +116,14 @@ def _collect_audit_clips(ctx: RenderContext, df: pd.DataFrame, day: str) -> None
     """Draw the reviewed-clip miss counts (detection_audit_clips) from one day's detection
     rows: ~1 % of that day's cameras (at least 5), every violation type; per camera and type
     ``found`` = true & detected == type, ``missed`` = true == type & detected != type (not
-    reported, or reported as another type: either way the type's recall loses it).
+    reported, or reported as another type: either way the type's recall loses it). The
+    reviewers count e-bikes only (tricycles and motorcycles are not the e-bike algorithm's
+    passes), over the camera's whole day.
     ``reviewed_passes`` is the camera's e-bike flow that day (sum of the World's 15-min
     ``n_ebike`` for that day, recomputed from the World's deterministic per-day flow); for a
     World without per-day flow it falls back to the number of detection rows (violation rows
     only: an undercount of passes)."""
+    df = _ebike(df)
     if len(df) == 0:
         return
     cams = np.unique(df["camera_id"].to_numpy(str))
@@ -175,9 +191,12 @@ def render_stream(ctx: RenderContext, feed_id: str, out: Path,
             t = df[keep].copy()
             _collect_audit(ctx, df, day)
             _collect_audit_clips(ctx, df, day)
-            t.insert(0, "row_number", range(1, len(t) + 1))
+            reported = (df["detected_violation"] != "none").to_numpy()
+            rn = pd.array(np.cumsum(reported), dtype="Int64")  # the feed's row number
+            rn[~reported] = pd.NA  # a miss: not in the feed
+            t.insert(0, "row_number", rn)
             write_parquet(truth_dir / name, t)
-            df = _detections(df)
+            df = _detections(df.loc[reported].reset_index(drop=True))
         dep = _department(df, spec)
         if spec.fmt == "csv":
             write_csv_fast(folder / name, dep, spec.encoding or "utf-8")

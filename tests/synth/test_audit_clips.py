@@ -28,9 +28,11 @@ def _clips(out: Path) -> pd.DataFrame:
 
 
 def _truth(out: Path) -> pd.DataFrame:
+    """The e-bike rows of the detection truth (the clip reviewers count e-bikes)."""
     parts = []
     for p in sorted((out / "_truth" / "ebike_detections").glob("*.parquet")):
         t = pd.read_parquet(p)
+        t = t[t["vehicle_class"] == "ebike"]
         t["clip_date"] = pd.Timestamp(p.stem.rsplit("_", 1)[1]).strftime("%Y-%m-%d")
         parts.append(t)
     return pd.concat(parts, ignore_index=True)

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from synth_readers import read_records
 
+from data_contracts.vocab import VIOLATION_TYPES
 from geo.coords import bd09_to_gcj02, gcj02_to_wgs84
 from synth.config import MESS_KINDS
 from synth.render import STREAM_FEEDS
@@ -183,7 +184,15 @@ def test_streams_are_day_files_with_detection_truth(rendered: Path) -> None:
     assert [p.name for p in truth] == [p.name for p in feed]
     t = pd.read_parquet(truth[0])
     d = pd.read_parquet(feed[0])
-    assert (t["detection_id"].to_numpy() == d["抓拍编号"].to_numpy()).all()
+    # The feed holds the detections; the truth also the missed violations (row_number NA).
+    shown = t[t["row_number"].notna()]
+    assert (shown["row_number"].to_numpy() == np.arange(1, len(d) + 1)).all()
+    assert (shown["detection_id"].to_numpy() == d["抓拍编号"].to_numpy()).all()
+    missed = t[t["row_number"].isna()]
+    assert len(missed) > 0 and (missed["detected_violation"] == "none").all()
+    assert (missed["true_violation"] != "none").all()
+    assert (shown["detected_violation"] != "none").all()
+    assert VIOLATION_TYPES["none"][0] not in set(d["违法类型"])
     assert "true_violation" not in d.columns and "违法类型" in d.columns
     audit = read_records(next((rendered / "detection_audit").iterdir()), "csv", "utf-8")[1]
     ids = set(pd.concat([pd.read_parquet(p)["抓拍编号"] for p in feed]))
