@@ -33,11 +33,22 @@ Recall needs audited *misses*. Two sources, in order of preference:
    Kish's effective sample size. Without audited ``none`` detections misses are invisible
    and recall is left missing (NaN) rather than silently 1.
 
-Confidence intervals of the calibrated rate: delta method on log p with the three
-independent binomial estimates (AP over passes, PPV over audited detections, Se over the
-recall sample), using Jeffreys-smoothed proportions in the variances so that PPV = 1 or
-Se = 1 do not give zero-width intervals; or a parametric bootstrap from the Jeffreys Beta
-posteriors (:func:`calibrated_rate_bootstrap`).
+Confidence intervals of the calibrated rate: log p = log AP + log PPV − log Se is a sum of
+three independent estimates (AP over passes, PPV over audited detections, Se over the recall
+sample). Each gets its Wilson interval, and the interval of the sum is recovered from them
+with MOVER (method of variance estimates recovery; Zou & Donner 2008, Newcombe 2013),
+estimates without suffix::
+
+    L = log p − √[(log AP − log AP_lo)² + (log PPV − log PPV_lo)² + (log Se_hi − log Se)²]
+    U = log p + √[(log AP_hi − log AP)² + (log PPV_hi − log PPV)² + (log Se − log Se_lo)²]
+
+Unlike the symmetric delta method on log p, this keeps the skew of a proportion near 1:
+with a few dozen audits an estimated PPV of 1 is common, and its uncertainty is all below.
+(Monte Carlo, 4,000 replicates each: the delta method covered 88 % at 15 precision audits
+and 94 % at 100; MOVER 94-96 % in both; ``tests/scoring/camera/test_camera_calibration.py``.)
+Where the estimate is 0 (no detections, or no audited detection confirmed) the interval is
+[0, AP_hi·PPV_hi/Se_lo]. A parametric bootstrap from the Jeffreys Beta posteriors
+(:func:`calibrated_rate_bootstrap`) is the cross-check.
 """
 
 from __future__ import annotations
@@ -93,12 +104,14 @@ def calibrated_rate(
     found: ArrayLike, n_se: ArrayLike,
     z: float = Z95,
 ) -> pd.DataFrame:
-    """Rogan–Gladen-calibrated rate ``AP·PPV/Se`` with a delta-method CI on log scale.
+    """Rogan–Gladen-calibrated rate ``AP·PPV/Se`` with a MOVER interval on log scale (see the
+    module docstring).
 
     Parameters (arrays broadcast together): ``n_detected`` detections of the type and
     ``n_passes`` passes (AP = n_detected / n_passes); ``tp`` audited detections confirmed out
     of ``n_ppv`` audited (PPV); ``found`` true violations detected out of ``n_se`` true
-    violations in the recall sample (Se; may be weighted/effective counts).
+    violations in the recall sample (Se; may be weighted/effective counts). ``z``: normal
+    quantile of the interval (1.96 = 95 %).
 
     Returns a DataFrame: raw_rate, precision, recall, implied_specificity, calibrated_rate,
     cal_lo, cal_hi.
@@ -106,24 +119,29 @@ def calibrated_rate(
     nd, npas, tp_, nppv, fd, nse = np.broadcast_arrays(
         *(np.atleast_1d(np.asarray(a, dtype=float))
           for a in (n_detected, n_passes, tp, n_ppv, found, n_se)))
+    ap_lo, ap_hi = wilson_interval(nd, npas, z)
+    ppv_lo, ppv_hi = wilson_interval(tp_, nppv, z)
+    se_lo, se_hi = wilson_interval(fd, nse, z)
     with np.errstate(invalid="ignore", divide="ignore"):
         ap = nd / npas
         ppv = tp_ / nppv
         se = fd / nse
-        p = np.clip(ap * ppv / se, 0, 1)
-        # Jeffreys-smoothed proportions for the variance terms (finite at 0 and 1).
-        apj, ppvj, sej = (nd + .5) / (npas + 1), (tp_ + .5) / (nppv + 1), (fd + .5) / (nse + 1)
-        var_log = ((1 - apj) / (apj * (npas + 1)) + (1 - ppvj) / (ppvj * (nppv + 1))
-                   + (1 - sej) / (sej * (nse + 1)))
-        sd = np.sqrt(var_log)
-        base = np.where(p > 0, p, (apj * ppvj / sej))  # zero detections: interval from smoothed
-        lo = np.where(p > 0, np.clip(base * np.exp(-z * sd), 0, 1), 0.0)
-        hi = np.clip(base * np.exp(z * sd), 0, 1)
+        raw = ap * ppv / se
+        p = np.clip(raw, 0, 1)
+        la, lb, lc = np.log(ap), np.log(ppv), np.log(se)
+        lo = np.exp(la + lb - lc - np.sqrt((la - np.log(ap_lo)) ** 2 + (lb - np.log(ppv_lo)) ** 2
+                                           + (np.log(se_hi) - lc) ** 2))
+        hi = np.exp(la + lb - lc + np.sqrt((np.log(ap_hi) - la) ** 2 + (np.log(ppv_hi) - lb) ** 2
+                                           + (lc - np.log(se_lo)) ** 2))
+        zero = raw == 0  # nothing detected or nothing confirmed: [0, bound from the limits]
+        lo = np.where(zero, 0.0, lo)
+        hi = np.where(zero, ap_hi * ppv_hi / se_lo, hi)
         sp = 1 - ap * (1 - ppv) / (1 - p)
+    ok = ~np.isnan(p)
     return pd.DataFrame({
         "raw_rate": ap, "precision": ppv, "recall": se, "implied_specificity": sp,
-        "calibrated_rate": p, "cal_lo": np.where(np.isnan(p), np.nan, lo),
-        "cal_hi": np.where(np.isnan(p), np.nan, hi),
+        "calibrated_rate": p, "cal_lo": np.where(ok, np.clip(lo, 0, 1), np.nan),
+        "cal_hi": np.where(ok, np.clip(hi, 0, 1), np.nan),
     })
 
 

@@ -116,14 +116,21 @@ def canonical_cameras(cameras: pd.DataFrame) -> pd.DataFrame:
 
 def canonical_audits(audits: pd.DataFrame) -> pd.DataFrame:
     """Audit rows with detection_id, camera_id, detected_violation, true_violation as codes
-    (``reviewed_violation`` is accepted for ``true_violation``)."""
+    (``reviewed_violation`` is accepted for ``true_violation``), one row per detection: a
+    detection reviewed again (a re-sent or corrected review) keeps its last row, in
+    ``source_file``/``source_row`` order when the ingest recorded them, else in row order; a
+    detection counted twice would weigh twice in the precision and narrow its interval."""
     a = audits.rename(columns={"reviewed_violation": "true_violation"}).copy()
+    order = [c for c in ("source_file", "source_row") if c in a]
+    if order:
+        a = a.sort_values(order, kind="stable")
     if "detected_violation" not in a and "violation" in a:
         a = a.rename(columns={"violation": "detected_violation"})
     for col in ("detected_violation", "true_violation"):
         a[col] = code_of(a[col].fillna("none"), VIOLATION_TYPES)
     a["detection_id"] = a["detection_id"].astype(str)
     a["camera_id"] = a["camera_id"].astype(str)
+    a = a.drop_duplicates("detection_id", keep="last")
     known = set(VIOLATION_TYPES)
     return a[a["detected_violation"].isin(known) & a["true_violation"].isin(known)].reset_index(
         drop=True)
@@ -131,15 +138,26 @@ def canonical_audits(audits: pd.DataFrame) -> pd.DataFrame:
 
 def canonical_audit_clips(clips: pd.DataFrame | None) -> pd.DataFrame | None:
     """Reviewed-clip counts with camera_id, violation (code), reviewed_passes, found_count,
-    missed_count; None when absent or without ``found_count`` (recall then needs it)."""
+    missed_count; None when absent or without ``found_count`` (recall then needs it). One
+    row per camera, review day (``clip_date``, when present) and violation: a review sent
+    again keeps its last row (``source_file``/``source_row`` order when present)."""
     if clips is None or clips.empty or "found_count" not in clips:
         return None
     c = clips.copy()
+    order = [x for x in ("source_file", "source_row") if x in c]
+    if order:
+        c = c.sort_values(order, kind="stable")
     c["violation"] = code_of(c["violation"], VIOLATION_TYPES)
     c["camera_id"] = c["camera_id"].astype(str)
     for col in ("reviewed_passes", "found_count", "missed_count"):
         c[col] = pd.to_numeric(c.get(col, 0), errors="coerce").fillna(0).astype(np.int64)
-    return c
+    if "clip_date" in c:
+        day = pd.to_datetime(c["clip_date"], errors="coerce", utc=True)
+        day = day.dt.tz_convert("Asia/Shanghai").dt.normalize()
+        keep = ~pd.DataFrame({"k": c["camera_id"], "d": day, "v": c["violation"]}).duplicated(
+            keep="last").to_numpy() | day.isna().to_numpy()
+        c = c[keep]
+    return c.reset_index(drop=True)
 
 
 def enrich_cameras(
