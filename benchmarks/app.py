@@ -1,6 +1,10 @@
 """Dashboard benchmark in headless Chromium: first map paint with ≥ 20,000 H3 cells, p50/p95
-latency of a filter change (theme/period → new hideout → cells restyled and painted), and
-report generation time. Targets: ≤ 2 s, ≤ 300 ms, ≤ 20 s.
+latency of a filter change (theme/period → new colour classes → every cell redrawn and
+painted), and report generation time. Targets: ≤ 2 s, ≤ 300 ms, ≤ 20 s.
+
+First paint is timed from navigation start until the cells are drawn from real classes and two
+animation frames have run; it is measured on a fresh browser (cold) and again on ``--paints``
+reloads with the browser's HTTP cache disabled (every reload fetches the geometry again).
 
 Data: the view tables of tests/dashboards/conftest.py (real Yiyang counties, generated
 townships/grids, real res-9 H3 cells in k-disks around every township) with ``--k`` chosen so
@@ -21,8 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Resolves with (ms since navigation start) once the cells are styled from a real hideout and
-# the next animation frame (the canvas paint) has run.
+# Resolves with (ms since navigation start) once every cell is drawn from real colour classes
+# and the next animation frame (the canvas paint) has run.
 FIRST_PAINT_JS = """
 const n = arguments[0], done = arguments[arguments.length - 1];
 (function poll() {
@@ -34,8 +38,8 @@ const n = arguments[0], done = arguments[arguments.length - 1];
 """
 
 # Sets a dropdown value the way Dash does (dash_clientside.set_props triggers the callbacks) and
-# resolves with [ms until the new classes restyled every cell and a frame was painted, ms of the
-# restyle loop + canvas redraw, cells whose style changed, ms until the restyle started].
+# resolves with [ms until every cell was redrawn in the new classes and a frame was painted, ms of
+# classing + canvas redraw, cells whose colour changed, ms until the redraw started].
 CHANGE_JS = """
 const id = arguments[0], value = arguments[1], n = arguments[2], done = arguments[arguments.length - 1];
 const v0 = window.pinganMap.version, t0 = performance.now();
@@ -64,6 +68,9 @@ def main() -> None:
         "--k", type=int, default=8, help="k-disk radius around each township (8 → ~30k cells)"
     )
     ap.add_argument("--changes", type=int, default=40, help="filter changes to time")
+    ap.add_argument(
+        "--paints", type=int, default=5, help="reloads (HTTP cache disabled) to time first paint"
+    )
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     ap.add_argument("--chromedriver", default="/usr/bin/chromedriver")
     args = ap.parse_args()
@@ -88,10 +95,10 @@ def main() -> None:
             f"data: {n_cells} cells, {len(tables['cell_scores'])} cell scores, "
             f"built+stored in {time.perf_counter() - t:.1f} s"
         )
-        geo_mb = (
-            len(json.dumps(maplayers.cells_geojson(tables["cell_scores"]["h3_9"].unique()))) / 1e6
-        )
-        print(f"cell geometry sent once: {geo_mb:.1f} MB GeoJSON")
+        cells = tables["cell_scores"]["h3_9"].unique()
+        geo_mb = len(maplayers.cells_binary(cells)) / 1e6
+        gj_mb = len(json.dumps(maplayers.cells_geojson(cells), separators=(",", ":"))) / 1e6
+        print(f"cell geometry sent once: {geo_mb:.1f} MB binary (as GeoJSON: {gj_mb:.1f} MB)")
 
         data = AppData(store)
         t = time.perf_counter()
@@ -108,9 +115,22 @@ def main() -> None:
             drv.get(srv.url + "/")
             paint_ms = drv.execute_async_script(FIRST_PAINT_JS, n_cells)
             wall = time.perf_counter() - t
+            drv.execute_cdp_cmd("Network.enable", {})
+            drv.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+            again = []
+            for _ in range(args.paints):
+                drv.get(srv.url + "/")
+                again.append(drv.execute_async_script(FIRST_PAINT_JS, n_cells))
+            drv.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": False})
             print(
-                f"first map paint: {paint_ms / 1000:.2f} s after navigation start "
-                f"(wall {wall:.2f} s incl. driver) (target ≤ 2 s)"
+                f"first map paint: {paint_ms / 1000:.2f} s after navigation start, fresh browser "
+                f"(wall {wall:.2f} s incl. driver); {len(again)} reloads without HTTP cache: "
+                + (
+                    f"median {statistics.median(again) / 1000:.2f} s, max {max(again) / 1000:.2f} s"
+                    if again
+                    else "-"
+                )
+                + " (target ≤ 2 s)"
             )
             # warm-up, then alternate themes and periods
             themes = [th[0] for th in c.THEMES]
@@ -136,9 +156,9 @@ def main() -> None:
             print(
                 f"filter change → repaint ({len(lat)} changes): p50 {statistics.median(lat):.0f} ms, "
                 f"p95 {q[18]:.0f} ms, max {max(lat):.0f} ms (target p95 ≤ 300 ms); "
-                f"of which restyle+redraw p50 {statistics.median(loop):.0f} ms, "
-                f"cells restyled p50 {statistics.median([r[2] for r in runs]):.0f}, "
-                f"restyle starts p50 {statistics.median([r[3] for r in runs]):.0f} ms after the change"
+                f"of which classing+redraw p50 {statistics.median(loop):.0f} ms, "
+                f"cells recoloured p50 {statistics.median([r[2] for r in runs]):.0f}, "
+                f"redraw starts p50 {statistics.median([r[3] for r in runs]):.0f} ms after the change"
             )
         finally:
             drv.quit()

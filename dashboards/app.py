@@ -15,7 +15,6 @@ from dash import Input, Output, dcc, html
 from dashboards import state
 from dashboards.data import AppData
 from dashboards.i18n import lang_of, t
-from dashboards.maplayers import cells_url
 
 HERE = Path(__file__).resolve().parent
 
@@ -78,35 +77,93 @@ def create_app(data: AppData, settings: Any = None) -> dash.Dash:
     _add_report_download(app)
     _add_geometry_route(app)
     _add_classes_route(app)
-    data.cells_geojson_bytes()  # build the geometry before the first visitor asks for it
-    # let the browser fetch the cell geometry while Dash's scripts load (same URL and credentials
-    # mode as dash-leaflet's fetch, so the preloaded response is reused)
-    app.index_string = app.index_string.replace(
-        "{%css%}",
-        f'<link rel="preload" href="{cells_url(len(data.cells()))}" as="fetch" crossorigin="anonymous">{{%css%}}',
-    )
+    _add_map_data_links(app)
+    # build the geometry and the city colours before the first visitor asks for them
+    data.cells_binary_bytes()
+    from dashboards.cellcolours import city_payloads
+
+    city_payloads(data)
     return app
 
 
+def _map_data_head(cockpit_path: str = "/") -> str:
+    """``<meta>`` tags naming the cockpit's map data (read by assets/pingan_map.js) and, on the
+    cockpit page, ``<link rel=preload>`` of the geometry and the first filter's colours, so the
+    browser fetches both while Dash's scripts load (same URL, mode and credentials as the
+    script's own ``fetch``, so the preloaded responses are reused)."""
+    import html as _html
+
+    import flask
+
+    from dashboards.cellcolours import filter_key
+    from dashboards.maplayers import CLASSES_CITY_URL, CLASSES_URL, cells_url
+
+    d = state.data()
+    cells = d.cells()
+    if not len(cells) or not d.periods():
+        return ""
+    geo = d.memo("map:cells_url", lambda: cells_url(cells))
+    theme, period = str(d.themes()["theme"].iloc[0]), d.periods()[0]
+    from urllib.parse import urlencode
+
+    first = f"{CLASSES_URL}?" + urlencode(
+        {"theme": theme, "period": period, "level": "city", "code": ""}
+    )
+    esc = _html.escape
+    head = (
+        f'<meta name="pingan-cells" content="{esc(geo)}">'
+        f'<meta name="pingan-classes-first" content="{esc(first)}" '
+        f'data-key="{esc(filter_key(theme, period))}">'
+        f'<meta name="pingan-classes-city" content="{esc(CLASSES_CITY_URL)}">'
+    )
+    try:
+        on_cockpit = flask.request.path.rstrip("/") == cockpit_path.rstrip("/")
+    except RuntimeError:  # outside a request
+        on_cockpit = False
+    if on_cockpit:
+        for url in (geo, first):
+            head += (
+                f'<link rel="preload" href="{esc(url)}" as="fetch" crossorigin="anonymous" '
+                'data-pingan="1">'
+            )
+    return head
+
+
+def _add_map_data_links(app: dash.Dash) -> None:
+    """Put :func:`_map_data_head` into every page's ``<head>`` (built per request, so a new
+    study area after ``AppData.refresh`` gets a new geometry URL)."""
+    interpolate = app.interpolate_index
+
+    def _index(**kw: Any) -> str:
+        kw["css"] = _map_data_head(app.config.requests_pathname_prefix) + kw.get("css", "")
+        return interpolate(**kw)
+
+    app.interpolate_index = _index  # type: ignore[method-assign]
+
+
 def _add_geometry_route(app: dash.Dash) -> None:
-    """Serve the cell geometry once (GeoJSON, browser-cached); colours travel separately."""
+    """Serve the cell geometry once (binary, browser-cached, URL versioned by the cell set);
+    colours travel separately."""
     import flask
 
     from dashboards.maplayers import CELLS_URL
 
     @app.server.route(CELLS_URL)
     def _cells():
-        resp = flask.Response(state.data().cells_geojson_bytes(), mimetype="application/geo+json")
+        resp = flask.Response(
+            state.data().cells_binary_bytes(), mimetype="application/octet-stream"
+        )
         resp.headers["Cache-Control"] = "private, max-age=3600"
         return resp
 
 
 def _add_classes_route(app: dash.Dash) -> None:
-    """Serve the colour classes of one filter (theme, period, level, code) as compact JSON."""
+    """Serve the colour classes of one filter (theme, period, level, code) as compact JSON, and
+    of the prefetched city views in one response."""
     import flask
 
-    from dashboards.cellcolours import classes_payload
-    from dashboards.maplayers import CLASSES_URL
+    from dashboards.cellcolours import city_payloads, classes_payload
+    from dashboards.maplayers import CLASSES_CITY_URL, CLASSES_URL
 
     @app.server.route(CLASSES_URL)
     def _classes():
@@ -115,6 +172,12 @@ def _add_classes_route(app: dash.Dash) -> None:
         area = {"level": level, "code": a.get("code") or None}
         body = classes_payload(state.data(), a.get("theme", ""), a.get("period", ""), area)
         resp = flask.jsonify(body)
+        resp.headers["Cache-Control"] = "no-cache"
+        return resp
+
+    @app.server.route(CLASSES_CITY_URL)
+    def _classes_city():
+        resp = flask.jsonify(city_payloads(state.data()))
         resp.headers["Cache-Control"] = "no-cache"
         return resp
 

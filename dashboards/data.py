@@ -20,6 +20,7 @@ A missing table reads as an empty frame so every page can show an empty state.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,13 @@ class AppData:
         self._cache.clear()
         self._derived.clear()
 
+    def memo(self, key: str, build: Callable[[], Any]) -> Any:
+        """``build()``, computed once per ``key`` until :meth:`refresh` (views derived from the
+        tables that every page load would otherwise rebuild, e.g. the map's GeoJSON layers)."""
+        if key not in self._derived:
+            self._derived[key] = build()
+        return self._derived[key]
+
     def cells(self) -> np.ndarray:
         """The study area's cells (int64, sorted): the order geometry is sent to the browser."""
         if "cells" not in self._derived:
@@ -60,27 +68,46 @@ class AppData:
             )
         return self._derived["cells"]
 
-    def cells_geojson_bytes(self) -> bytes:
-        """GeoJSON of :meth:`cells` (compact, built once) for the geometry route."""
-        if "cells_geojson" not in self._derived:
-            import json
+    def cells_binary_bytes(self) -> bytes:
+        """The polygons of :meth:`cells` in the binary layout of
+        :func:`dashboards.maplayers.cells_binary` (built once) for the geometry route."""
+        if "cells_binary" not in self._derived:
+            from dashboards.maplayers import cells_binary
 
-            from dashboards.maplayers import cells_geojson
+            self._derived["cells_binary"] = cells_binary(self.cells())
+        return self._derived["cells_binary"]
 
-            self._derived["cells_geojson"] = json.dumps(
-                cells_geojson(self.cells()), separators=(",", ":")
-            ).encode()
-        return self._derived["cells_geojson"]
+    def scores(self, theme: str, period: str, area: dict | None = None) -> pd.DataFrame:
+        """:func:`dashboards.queries.scores_for` on ``cell_scores``, with the rows of each
+        (theme, period) found through an index built once (not a scan of every score)."""
+        from dashboards.queries import scores_for
+
+        cs = self.table("cell_scores")
+        if cs.empty:
+            return cs
+
+        def build() -> dict:
+            keys = [cs["theme"].astype(str), cs["period"].astype(str)]
+            return cs.groupby(keys, sort=False).indices
+
+        rows = self.memo("scores:rows", build).get((theme, period))
+        sub = cs.iloc[rows] if rows is not None else cs.iloc[:0]
+        return scores_for(sub, theme, period, area)
 
     def periods(self) -> list[str]:
         """Periods that have cell scores, newest first."""
-        cs = self.table("cell_scores")
-        if cs.empty:
-            return []
-        return sorted(cs["period"].astype(str).unique(), reverse=True)
+
+        def build() -> list[str]:
+            cs = self.table("cell_scores")
+            return [] if cs.empty else sorted(cs["period"].astype(str).unique(), reverse=True)
+
+        return list(self.memo("periods", build))
 
     def themes(self) -> pd.DataFrame:
         """Themes with labels; ``composite`` first."""
+        return self.memo("themes", self._themes).copy()
+
+    def _themes(self) -> pd.DataFrame:
         th = self.table("themes")
         if th.empty:
             cs = self.table("cell_scores")

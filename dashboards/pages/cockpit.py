@@ -28,22 +28,16 @@ from dashboards.i18n import t
 dash.register_page(__name__, path="/", name="cockpit", title="驾驶舱 · pingan")
 
 
-def _cells() -> np.ndarray:
-    return state.data().cells()
-
-
-CELLS_URL = maplayers.CELLS_URL
-
-
 ROAD_TABLES = ("roads", "road_network", "feed_road_network")
 
 
-def _roads() -> Any:
+def _roads_geojson() -> dict | None:
+    """Roads of the first stored road table with geometry as GeoJSON, or None."""
     d = state.data()
     for name in ROAD_TABLES:
         r = d.table(name)
         if not r.empty and "geometry" in r.columns:
-            return r
+            return maplayers.roads_geojson(r)
     return None
 
 
@@ -56,29 +50,30 @@ def _map(lang: str) -> Any:
     tile = getattr(s, "tile_url", None) if s is not None else None
     if tile:
         layers.append(dl.TileLayer(url=tile))
-    bounds = (
-        maplayers.bounds_of(areas[areas["level"] == "county"].geometry)
-        if not areas.empty
-        else [[28.0, 111.5], [29.5, 113.0]]
+    # the GeoJSON layers are built once per data load, not on every page load
+    bounds = d.memo(
+        "map:bounds",
+        lambda: (
+            maplayers.bounds_of(areas[areas["level"] == "county"].geometry)
+            if not areas.empty
+            else [[28.0, 111.5], [29.5, 113.0]]
+        ),
     )
     center = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     overlays = [
-        # no hideout: dash-leaflet rebuilds every feature when hideout changes, so colours are
-        # fetched by pingan.select (assets/pingan_map.js), which restyles the canvas layers.
+        # The cells are not a GeoJSON layer (30,000 Leaflet polygons take seconds to build):
+        # pingan.cellsAdd puts assets/pingan_map.js's own canvas renderer into this group, which
+        # draws the cells from the binary geometry (/pingan/cells.bin) in the colours that
+        # pingan.select fetches; the overlay still shows/hides them.
         dl.Overlay(
-            dl.GeoJSON(
-                id="cells",
-                url=maplayers.cells_url(len(_cells())),
-                style={"variable": "pingan.cellStyle"},
-                onEachFeature={"variable": "pingan.cellEach"},
-            ),
+            dl.LayerGroup(id="cells", eventHandlers={"add": {"variable": "pingan.cellsAdd"}}),
             name=t("cells_layer", lang),
             checked=True,
         ),
         dl.Overlay(
             dl.GeoJSON(
                 id="counties",
-                data=maplayers.areas_geojson(areas, "county"),
+                data=d.memo("map:county", lambda: maplayers.areas_geojson(areas, "county")),
                 style={"variable": "pingan.areaStyle"},
             ),
             name=t("boundaries", lang),
@@ -87,7 +82,7 @@ def _map(lang: str) -> Any:
         dl.Overlay(
             dl.GeoJSON(
                 id="townships",
-                data=maplayers.areas_geojson(areas, "township"),
+                data=d.memo("map:township", lambda: maplayers.areas_geojson(areas, "township")),
                 style={"variable": "pingan.townStyle"},
             ),
             name=t("ranking_township", lang),
@@ -96,21 +91,23 @@ def _map(lang: str) -> Any:
         dl.Overlay(
             dl.GeoJSON(
                 id="hotspots",
-                data=maplayers.hotspot_geojson(d.table("hotspots_h3")),
+                data=d.memo(
+                    "map:hotspots", lambda: maplayers.hotspot_geojson(d.table("hotspots_h3"))
+                ),
                 style={"variable": "pingan.hotStyle"},
             ),
             name=t("hotspots", lang),
             checked=True,
         ),
     ]
-    roads = _roads()
+    roads = d.memo("map:roads", _roads_geojson)
     if roads is not None:
         overlays.insert(
             1,
             dl.Overlay(
                 dl.GeoJSON(
                     id="roads",
-                    data=maplayers.roads_geojson(roads),
+                    data=roads,
                     style={"variable": "pingan.roadStyle"},
                 ),
                 name=t("roads", lang),
@@ -142,6 +139,7 @@ def layout(lang: str | None = None, **_: Any) -> Any:
             dcc.Store(id="sel-area", data={"level": "city", "code": None}),
             dcc.Store(id="lang", data=lang),
             dcc.Store(id="cell-restyled"),
+            dcc.Store(id="cell-click"),
             html.Div(
                 [
                     html.Div(
@@ -182,17 +180,15 @@ def layout(lang: str | None = None, **_: Any) -> Any:
     )
 
 
-# Theme, period and selected area go straight to the browser: pingan.select fetches that
-# filter's colour classes once (/pingan/cellclass, cached in the browser) and restyles the cells
-# whose class changed; no Dash round trip for a filter seen before.
+# Theme, period and selected area go straight to the browser: pingan.select takes that
+# filter's colour classes from the browser cache (or fetches them once from /pingan/cellclass)
+# and redraws the cell canvas; no Dash round trip for a filter seen before.
 clientside_callback(
     ClientsideFunction(namespace="pingan", function_name="select"),
     Output("cell-restyled", "data"),
     Input("theme", "value"),
     Input("period", "value"),
     Input("sel-area", "data"),
-    State("theme", "options"),
-    State("period", "options"),
 )
 
 
@@ -290,7 +286,7 @@ def side_panel(area: dict, theme: str, period: str, lang: str) -> list[Any]:
     prev = queries.previous_period(d.periods(), period)
     level = queries.CHILD_LEVEL.get(area.get("level", "city"), "county")
     rank = queries.child_ranking(d.table("area_scores"), area, theme, period, prev)
-    scores = queries.scores_for(d.table("cell_scores"), theme, period, area)
+    scores = d.scores(theme, period, area)
     counts = queries.colour_counts(scores)
     shares = queries.warning_shares(d.table("warnings"), period, area, d.themes())
     title = queries.area_label(areas, area, lang, t("area_city", lang))
@@ -346,14 +342,24 @@ def side_panel(area: dict, theme: str, period: str, lang: str) -> list[Any]:
     ]
 
 
+def cell_href(click: dict | None, lang: str | None) -> str | None:
+    """Detail page of the clicked cell (``click["i"]``: its index in geometry order, as
+    assets/pingan_map.js reports it), or None for no/unknown cell."""
+    cells = state.data().cells()
+    if not click or not isinstance(click.get("i"), int) or not 0 <= click["i"] < len(cells):
+        return None
+    from geo.h3cells import cells_to_str
+
+    q = "&lang=en" if lang == "en" else ""
+    return f"/detail?cell={cells_to_str(cells[click['i'] : click['i'] + 1])[0]}{q}"
+
+
 @callback(
     Output("url", "href", allow_duplicate=True),
-    Input("cells", "clickData"),
+    Input("cell-click", "data"),
     State("lang", "data"),
     prevent_initial_call=True,
 )
 def open_cell(click: dict | None, lang: str) -> str:
-    if not click:
-        return no_update
-    q = "&lang=en" if lang == "en" else ""
-    return f"/detail?cell={click['properties']['h3']}{q}"
+    href = cell_href(click, lang)
+    return href if href is not None else no_update

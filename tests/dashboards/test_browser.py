@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 # Red pixels (#d7191c) drawn by the cell layer's canvas.
 RED_PIXELS_JS = """
-const cv = document.querySelector('.leaflet-overlay-pane canvas');
+const cv = document.querySelector('canvas.pingan-cells');
 if (!cv) { return -1; }
 const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
 let n = 0;
@@ -62,7 +63,8 @@ def text_of(browser: Any, css: str) -> str:
 
 def map_state(browser: Any) -> dict[str, Any]:
     return browser.execute_script(
-        "return Object.assign({}, window.pinganMap, {hideout: null, hl: null, layers: null});"
+        "const m = window.pinganMap; return {version: m.version, calls: m.calls, "
+        "changed: m.changed, loopMs: m.loopMs, geom: m.geom ? m.geom.n : null};"
     )
 
 
@@ -81,12 +83,11 @@ def stable_red(browser: Any) -> int:
 def open_cockpit(browser: Any, app_url: str, query: str = "") -> None:
     browser.get(f"{app_url}/{query}")
     wait_for(
-        lambda: browser.find_elements(By.CSS_SELECTOR, ".leaflet-overlay-pane canvas"),
-        what="map canvas",
+        lambda: browser.find_elements(By.CSS_SELECTOR, "canvas.pingan-cells"), what="cell canvas"
     )
     wait_for(
         lambda: map_state(browser)["version"] >= 1 and browser.execute_script(RED_PIXELS_JS) > 0,
-        what="cells coloured from hideout",
+        what="cells coloured from their classes",
     )
 
 
@@ -111,13 +112,14 @@ def test_cockpit_draws_the_map_and_recolours_on_filter(
     n_cells = view_tables["cell_scores"]["h3_9"].nunique()
     st = map_state(browser)
     assert st["calls"] >= n_cells  # every cell was styled from real values
+    assert st["geom"] == n_cells
     # the geometry came once, from its own URL, not inside Dash's layout
     geo = [
         e
         for e in browser.execute_script(
             "return performance.getEntriesByType('resource').map(e => e.name)"
         )
-        if "cells.geojson" in e
+        if "/pingan/cells.bin" in e
     ]
     assert len(geo) == 1
     # boundaries are drawn too (county GeoJSON on the same canvas renderer: no tile layer at all)
@@ -135,6 +137,88 @@ def test_cockpit_draws_the_map_and_recolours_on_filter(
     choose(browser, "theme", "综合风险指数")
     wait_for(lambda: map_state(browser)["version"] > v1, what="restyle back to composite")
     assert abs(stable_red(browser) - red_before) <= 0.02 * red_before
+
+
+# Page coordinates of a red cell: at the current zoom (arguments[0] null) the first red pixel
+# of the cell canvas; else the centre of the first red cell after zooming the map there.
+RED_CELL_JS = """
+const zoom = arguments[0], done = arguments[arguments.length - 1];
+const m = window.pinganMap, map = m.renderer._map, g = m.geom;
+function at(latlng) {
+  const p = map.latLngToContainerPoint(latlng), r = map.getContainer().getBoundingClientRect();
+  return [r.left + p.x, r.top + p.y];
+}
+if (zoom === null) {
+  const cv = document.querySelector('canvas.pingan-cells'), r = cv.getBoundingClientRect();
+  const mr = map.getContainer().getBoundingClientRect();
+  const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+  for (let y = 0; y < cv.height; y++) for (let x = 0; x < cv.width; x++) {
+    const i = 4 * (y * cv.width + x), px = r.left + x, py = r.top + y;
+    if (d[i] === 215 && d[i + 1] === 25 && d[i + 2] === 28 && d[i + 3] === 255 &&
+        px > mr.left + 60 && px < mr.right - 60 && py > mr.top + 60 && py < mr.bottom - 30) {
+      return done([px + 0.5, py + 0.5, -1]);
+    }
+  }
+  return done(null);
+}
+let i = 0;
+while (i < g.n && m.keys[i] !== 8) { i++; }
+let lat = 0, lng = 0;
+for (let j = g.off[i]; j < g.off[i + 1]; j++) { lat += g.lat[j]; lng += g.lng[j]; }
+const c = L.latLng(lat / (g.off[i + 1] - g.off[i]), lng / (g.off[i + 1] - g.off[i]));
+map.once('moveend', () => setTimeout(() => done(at(c).concat([i])), 300));
+map.setView(c, zoom, {animate: false});
+"""
+
+
+def click_at(browser: Any, x: float, y: float) -> None:
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+
+    ab = ActionBuilder(browser)
+    ab.pointer_action.move_to_location(int(x), int(y)).click()
+    ab.perform()
+
+
+def test_click_on_county_drills_and_on_cell_opens_detail(
+    browser: Any, app_url: str, view_tables: dict
+) -> None:
+    import h3
+
+    open_cockpit(browser, app_url)
+    wait_for(lambda: text_of(browser, "#side-title") == "全市", what="city panel")
+    # city zoom: a cell is about a pixel wide, so a click on it drills into its county
+    x, y, _ = browser.execute_async_script(RED_CELL_JS, None)
+    click_at(browser, x, y)
+    wait_for(lambda: text_of(browser, "#side-title") != "全市", what="county after map click")
+    assert browser.find_elements(By.ID, "ranking-township") and "/detail" not in browser.current_url
+    browser.find_element(By.ID, "back-city").click()
+    wait_for(lambda: text_of(browser, "#side-title") == "全市", what="back to city")
+    # zoomed in, a click on a cell opens that cell's detail page
+    v0 = map_state(browser)["version"]
+    wait_for(lambda: map_state(browser)["version"] >= v0, what="restyle")
+    x, y, i = browser.execute_async_script(RED_CELL_JS, 14)
+    click_at(browser, x, y)
+    cell = h3.int_to_str(int(np.sort(view_tables["cell_scores"]["h3_9"].unique())[i]))
+    wait_for(lambda: f"/detail?cell={cell}" in browser.current_url, what="detail page of cell")
+    wait_for(lambda: cell in text_of(browser, "#detail-title"), what="detail title")
+
+
+def test_cells_overlay_can_be_hidden(browser: Any, app_url: str) -> None:
+    open_cockpit(browser, app_url)
+    assert stable_red(browser) > 0
+    browser.find_element(By.CSS_SELECTOR, ".leaflet-control-layers").click()
+    box = wait_for(
+        lambda: browser.find_elements(
+            By.CSS_SELECTOR, ".leaflet-control-layers-overlays input[type=checkbox]"
+        ),
+        what="overlay checkboxes",
+    )
+    box[0].click()  # the first overlay is the cells
+    wait_for(
+        lambda: not browser.find_elements(By.CSS_SELECTOR, "canvas.pingan-cells"), what="hidden"
+    )
+    box[0].click()
+    wait_for(lambda: browser.execute_script(RED_PIXELS_JS) > 0, what="cells shown again")
 
 
 def test_drill_down_changes_side_panel(browser: Any, app_url: str, artifacts: Path) -> None:

@@ -48,6 +48,20 @@ def test_scores_counts_and_warning_shares(view_tables: dict) -> None:
     assert queries.warning_shares(pd.DataFrame(), "2026-10-26", None, pd.DataFrame()).empty
 
 
+def test_indexed_scores_match_scores_for(view_store: Any, view_tables: dict) -> None:
+    d = AppData(view_store)
+    cs = d.table("cell_scores")
+    for theme, period, area in (
+        ("composite", "2026-10-26", None),
+        ("fire_risk", "2026-09-28", {"level": "county", "code": "430903"}),
+        ("composite", "1999-01-04", None),
+    ):
+        want = queries.scores_for(cs, theme, period, area)
+        got = d.scores(theme, period, area)
+        pd.testing.assert_frame_equal(got, want)
+    assert len(d.scores("composite", "2026-10-26")) == view_tables["cell_scores"]["h3_9"].nunique()
+
+
 def test_cell_values_align_with_geometry_order(view_tables: dict) -> None:
     cs = view_tables["cell_scores"]
     s = queries.scores_for(cs, "fire_risk", "2026-10-19")
@@ -90,12 +104,52 @@ def test_camera_views_from_the_real_pipeline(view_tables: dict) -> None:
     assert queries.street_indicators(pd.DataFrame(), view_tables["areas"]).empty
 
 
+def decode_cells_binary(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, lon/lat vertices in degrees) of :func:`maplayers.cells_binary`'s layout."""
+    assert blob[:4] == maplayers.CELLS_MAGIC
+    n, nv, _ = np.frombuffer(blob, dtype="<u4", count=3, offset=4)
+    off = np.frombuffer(blob, dtype="<u4", count=n + 1, offset=16)
+    xy = np.frombuffer(blob, dtype="<i4", count=2 * nv, offset=16 + 4 * (n + 1)).reshape(-1, 2)
+    assert len(blob) == 16 + 4 * (n + 1) + 8 * nv
+    return off, xy / maplayers.CELLS_COORD_SCALE
+
+
+def test_cells_binary_holds_every_h3_boundary(view_tables: dict) -> None:
+    cells = np.sort(view_tables["cell_scores"]["h3_9"].unique())[:300]
+    off, lonlat = decode_cells_binary(maplayers.cells_binary(cells))
+    assert len(off) == len(cells) + 1 and off[0] == 0 and off[-1] == len(lonlat)
+    for i in (0, 7, 299):
+        want = np.array(h3.cell_to_boundary(h3.int_to_str(int(cells[i]))))[:, ::-1]  # lon, lat
+        got = lonlat[off[i] : off[i + 1]]
+        assert got.shape == want.shape  # open ring: the first vertex is not repeated
+        assert np.abs(got - want).max() < 1e-6
+    off0, ll0 = decode_cells_binary(maplayers.cells_binary(np.zeros(0, dtype=np.int64)))
+    assert off0.tolist() == [0] and len(ll0) == 0
+    # a new cell set gets a new geometry URL (the browser caches the geometry for an hour)
+    assert maplayers.cells_url(cells) != maplayers.cells_url(cells[1:])
+    assert maplayers.cells_url(cells) == maplayers.cells_url(cells.copy())
+
+
 def test_routes_geometry_and_empty_pages(dash_app: Any, view_tables: dict, tmp_path) -> None:
     client = dash_app.server.test_client()
     r = client.get(maplayers.CELLS_URL)
-    assert r.status_code == 200
-    gj = json.loads(r.data)
-    assert len(gj["features"]) == view_tables["cell_scores"]["h3_9"].nunique()
+    assert r.status_code == 200 and r.mimetype == "application/octet-stream"
+    off, _ = decode_cells_binary(r.data)
+    assert len(off) - 1 == view_tables["cell_scores"]["h3_9"].nunique()
+    # the cockpit page names the geometry and the first filter's colours and preloads both;
+    # other pages only name them
+    page = client.get("/").get_data(as_text=True)
+    from dashboards import state
+
+    cells_url = maplayers.cells_url(state.data().cells())
+    assert f'<meta name="pingan-cells" content="{cells_url}">' in page
+    assert f'<link rel="preload" href="{cells_url}" as="fetch"' in page
+    assert 'data-key="composite|2026-10-26|city|"' in page
+    first = page.split('name="pingan-classes-first" content="')[1].split('"')[0]
+    body = client.get(first.replace("&amp;", "&")).get_json()
+    assert len(body["c"]) == len(off) - 1
+    other = client.get("/camera").get_data(as_text=True)
+    assert 'name="pingan-cells"' in other and 'rel="preload"' not in other
     assert client.get("/download/report/nothing.pdf").status_code == 404
     # pages render empty states over an empty store
     from dashboards import state
@@ -152,13 +206,9 @@ def test_pingan_serve_starts_the_app(view_store: Any, workdir, tmp_path) -> None
                 assert proc.poll() is None, proc.stdout.read().decode()
                 assert time.monotonic() < end, "pingan serve did not answer within 60 s"
                 time.sleep(0.3)
-        with urllib.request.urlopen(
-            f"http://127.0.0.1:{port}/pingan/cells.geojson", timeout=10
-        ) as r:
-            assert (
-                len(json.loads(r.read())["features"])
-                == view_store.read("cell_scores")["h3_9"].nunique()
-            )
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/pingan/cells.bin", timeout=10) as r:
+            off, _ = decode_cells_binary(r.read())
+            assert len(off) - 1 == view_store.read("cell_scores")["h3_9"].nunique()
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -197,3 +247,34 @@ def test_classes_route_matches_scores_and_highlights_area(dash_app: Any, view_ta
         view_tables["cell_scores"], theme, period, {"level": "county", "code": county}
     )["h3_9"]
     assert 0 < len(hl) < len(cells) and set(cells[hl].tolist()) == set(inside.tolist())
+
+
+def test_city_classes_of_every_theme_and_recent_period(dash_app: Any) -> None:
+    from dashboards import cellcolours, state
+
+    d = state.data()
+    client = dash_app.server.test_client()
+    allc = client.get(maplayers.CLASSES_CITY_URL).get_json()
+    themes = d.themes()["theme"].tolist()
+    assert set(allc) == {cellcolours.filter_key(th, p) for th in themes for p in d.periods()[:6]}
+    for key in (f"fire_risk|{d.periods()[-1]}|city|", f"composite|{d.periods()[0]}|city|"):
+        th, p, _, _ = key.split("|")
+        one = client.get(maplayers.CLASSES_URL, query_string={"theme": th, "period": p})
+        assert allc[key] == one.get_json()
+    assert cellcolours.prefetch_filters(d, 1) == [(th, d.periods()[0]) for th in themes]
+
+
+def test_cell_click_opens_the_cells_detail(dash_app: Any) -> None:
+    import importlib
+
+    from dashboards import state
+
+    cockpit = importlib.import_module("pages.cockpit")  # Dash Pages' module name
+
+    cells = state.data().cells()
+    assert (
+        cockpit.cell_href({"i": 3, "n": 1}, "zh") == f"/detail?cell={h3.int_to_str(int(cells[3]))}"
+    )
+    assert cockpit.cell_href({"i": 0, "n": 2}, "en").endswith("&lang=en")
+    assert cockpit.cell_href({"i": len(cells)}, "zh") is None
+    assert cockpit.cell_href(None, "zh") is None
