@@ -1,12 +1,13 @@
-"""Benchmark: ingest the whole synthetic city (rows/s end to end, peak memory).
+"""Benchmark: ingest the whole synthetic city (rows/s end to end, CPU, peak memory).
 
 Usage: ``.venv/bin/python benchmarks/ingest.py [--scale 0.05 1.0] [--days 30]``
 Generates the city with ``synth.generate`` (not timed), then times ``fusion.ingest.ingest_folder``
-into a fresh embedded store, twice (the second load must add nothing). Peak memory = peak RSS
-of this process during the load (psutil, sampled every 50 ms) and of the largest worker
-(getrusage). CPU = user + system of this process and its workers (resource.getrusage).
-Rows per CPU-second is printed too: on a shared machine it is the figure that does not depend
-on the other processes.
+into a fresh embedded store, twice (the second load must add nothing). Printed per load:
+rows/s (wall clock), CPU seconds of every process involved (this one, its joined children and
+the worker fork server with the workers it reaped; ``resource.getrusage`` and psutil) and rows
+per CPU-second (the figure that depends least on the other processes of a shared machine),
+peak RSS of this process and peak total RSS of this process and all its descendants (fork
+server, workers; psutil, sampled every 50 ms), and the 1-minute load average.
 ``--city DIR`` ingests an already generated city instead of generating one.
 """
 
@@ -31,24 +32,36 @@ sys.path[:] = [_ROOT] + [
 
 
 def _peak_rss(stop: threading.Event, out: list[int]) -> None:
+    """out[0] = peak RSS of this process, out[1] = peak summed RSS of it and its descendants."""
     proc = psutil.Process()
     while not stop.is_set():
-        out[0] = max(out[0], proc.memory_info().rss)
+        own = proc.memory_info().rss
+        total = own
+        for c in proc.children(recursive=True):
+            try:
+                total += c.memory_info().rss
+            except psutil.Error:
+                pass
+        out[0], out[1] = max(out[0], own), max(out[1], total)
         time.sleep(0.05)
 
 
 def _cpu_seconds() -> float:
-    """User + system CPU seconds of this process and its joined children (resource.getrusage)."""
+    """User + system CPU seconds of this process, its joined children (resource.getrusage) and
+    its live children with the children they reaped (the worker fork server: its workers are
+    not this process' children)."""
     own, kids = (
         resource.getrusage(resource.RUSAGE_SELF),
         resource.getrusage(resource.RUSAGE_CHILDREN),
     )
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-
-
-def _children_peak_mib() -> float:
-    """Largest peak RSS of any joined child (worker) process so far (Linux: ru_maxrss in KiB)."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    total = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    for c in psutil.Process().children():
+        try:
+            t = c.cpu_times()
+        except psutil.Error:
+            continue
+        total += t.user + t.system + t.children_user + t.children_system
+    return total
 
 
 def run(scale: float, days: int, city: Path | None = None) -> None:
@@ -63,8 +76,8 @@ def run(scale: float, days: int, city: Path | None = None) -> None:
             print(f"scale {scale}: generated in {time.perf_counter() - t:.1f} s")
         else:
             (work / "city").symlink_to(city.resolve(), target_is_directory=True)
-        for attempt in ("first load", "second load"):
-            peak = [0]
+        for attempt in ("first load", "reload"):
+            peak = [0, 0]
             stop = threading.Event()
             th = threading.Thread(target=_peak_rss, args=(stop, peak), daemon=True)
             th.start()
@@ -79,10 +92,11 @@ def run(scale: float, days: int, city: Path | None = None) -> None:
             th.join()
             print(
                 f"scale {scale} {attempt}: {rep.rows_in:,} rows in {sec:.1f} s = {rep.rows_in / sec:,.0f} rows/s; "
-                f"new rows {rep.new_rows:,}; peak RSS {peak[0] / 2**20:,.0f} MiB; "
-                f"worker peak RSS {_children_peak_mib():,.0f} MiB; "
+                f"new rows {rep.new_rows:,}; peak RSS {peak[0] / 2**20:,.0f} MiB "
+                f"(all processes {peak[1] / 2**20:,.0f} MiB); "
                 f"CPU {cpu:.1f} s = {rep.rows_in / max(cpu, 1e-9):,.0f} rows per CPU-second; "
-                f"load average {psutil.getloadavg()[0]:.1f}"
+                f"load average {psutil.getloadavg()[0]:.1f}; "
+                f"store {sum(f.stat().st_size for f in (work / 'store').rglob('*') if f.is_file()) / 2**20:,.0f} MiB"
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -57,6 +57,7 @@ from fusion.quarantine import (
     reconcile,
 )
 from fusion.readers import EXTENSIONS, ROW, BadFileError, RawTable, read_file
+from geo.store._frames import Encoded, encode
 
 LOG_TABLE = "ingest_log"
 _TRUE = {"是", "1", "true", "yes", "y", "有", "t"}
@@ -89,8 +90,12 @@ class NormaliseContext:
 
 @dataclass
 class NormalisedFeed:
-    analytic: pd.DataFrame
-    raw: pd.DataFrame
+    """One file's rows after normalisation. ``analytic``/``raw`` are DataFrames, or, from a
+    worker process, their :class:`~geo.store._frames.Encoded` Arrow form (cheap to send back,
+    and the store writes it without re-encoding)."""
+
+    analytic: pd.DataFrame | Encoded
+    raw: pd.DataFrame | Encoded
     quarantine: pd.DataFrame
     rows_in: int
 
@@ -592,16 +597,21 @@ class SeenKeys:
             self._chunks[(table, "*")].append(pd.Index(pd.unique(old[key].to_numpy())))
 
     def new_rows(
-        self, store: Any, table: str, df: pd.DataFrame, key: str, by_period: bool
-    ) -> pd.DataFrame:
+        self, store: Any, table: str, df: pd.DataFrame | Encoded, key: str, by_period: bool
+    ) -> pd.DataFrame | Encoded:
         """The rows of ``df`` whose key is new (first occurrence within ``df`` kept); records them."""
+        encoded = isinstance(df, Encoded)
         if by_period:  # periods as integer codes: one pass over the labels, not one per period
-            codes, uniq = pd.factorize(df["period"].astype(str).to_numpy(), sort=True)
+            codes, uniq = (
+                df.factorize("period")
+                if encoded
+                else pd.factorize(df["period"].astype(str).to_numpy(), sort=True)
+            )
             periods = [str(u) for u in uniq]
         else:
             codes, periods = np.zeros(len(df), dtype=np.intp), ["*"]
         self._load(store, table, key, periods)
-        keys = df[key].to_numpy()
+        keys = df.column(key) if encoded else df[key].to_numpy()
         keep = ~pd.Series(keys).duplicated().to_numpy()
         for j, p in enumerate(periods):
             in_p = None if len(periods) == 1 else codes == j
@@ -611,7 +621,7 @@ class SeenKeys:
                 hit |= chunk.get_indexer(vals) >= 0  # chunks hold unique keys
             if hit.any():
                 keep[np.flatnonzero(hit) if in_p is None else np.flatnonzero(in_p)[hit]] = False
-        new = df if keep.all() else df[keep]
+        new = df if keep.all() else (df.take(keep) if encoded else df[keep])
         new_keys, new_codes = keys[keep], codes[keep]
         for j, p in enumerate(periods):
             vals = new_keys if len(periods) == 1 else new_keys[new_codes == j]
@@ -623,7 +633,7 @@ class SeenKeys:
 def _append_new(
     store: Any,
     table: str,
-    df: pd.DataFrame,
+    df: pd.DataFrame | Encoded,
     seen: SeenKeys,
     key: str,
     partition_by: list[str] | None,
@@ -808,16 +818,30 @@ def ingest_folder(
 # -- parallel file loading -------------------------------------------------------------------
 
 
-def _load_file(task: tuple[str, str, str], ctx: NormaliseContext) -> tuple[str, NormalisedFeed]:
-    """Read, map and normalise one file (runs in a worker or in-process): (encoding, result)."""
+def _load_file(
+    task: tuple[str, str, str], ctx: NormaliseContext, encoded: bool = False
+) -> tuple[str, NormalisedFeed]:
+    """Read, map and normalise one file (runs in a worker or in-process): (encoding, result).
+
+    ``encoded`` (in workers): hand back the analytic and raw rows as
+    :class:`~geo.store._frames.Encoded` Arrow tables, the store's own encoding, done here in
+    parallel instead of in the writing process. Event feeds keep a DataFrame for the analytic
+    rows (:func:`fusion.events.build_events` reads them; they are small)."""
     path, fid, folder = task
     p = Path(path)
     contract = get(fid)
     raw = read_file(p)
     df = map_columns(raw, contract)
     rel = str(p.relative_to(folder))
-    res = normalise_feed(df, contract, rel, ctx)
-    return raw.encoding, _with_malformed(res, raw, fid, rel)
+    res = _with_malformed(normalise_feed(df, contract, rel, ctx), raw, fid, rel)
+    if encoded:
+        res = NormalisedFeed(
+            res.analytic if contract.event_category else encode(res.analytic),
+            encode(res.raw),
+            res.quarantine,
+            res.rows_in,
+        )
+    return raw.encoding, res
 
 
 #: feeds read in this process: the gazetteer and the grids feed what comes after them
@@ -854,7 +878,7 @@ class _Loader:
             fid, p = self._queue[self._next]
             self._next += 1
             self._futures[(fid, str(p))] = self._pool.submit(
-                _load_file, (str(p), fid, self._folder), self._ctx
+                _load_file, (str(p), fid, self._folder), self._ctx, True
             )
 
     def result(self, fid: str, path: Path) -> tuple[str, NormalisedFeed]:
@@ -872,12 +896,30 @@ class _Loader:
             self._pool.shutdown(cancel_futures=True)
 
 
+#: modules the worker processes need, imported once by the fork server (not once per worker)
+_WORKER_MODULES = [
+    "fusion.ingest",
+    "fusion.events",
+    "geo.h3cells",
+    "geo.store._frames",
+    "openpyxl",
+    "pyarrow.csv",
+    "pyarrow.parquet",
+]
+
+
 def _start_pool(n: int) -> Any:
+    """Worker processes from a fork server: a fresh interpreter (not a fork of this process,
+    which holds pyarrow/GEOS threads and open store connections) that imports the workers'
+    modules once and forks each worker ready to run, so a worker starts in milliseconds instead
+    of re-importing pandas/pyarrow/pandera (~1.5 CPU-seconds each). The server lives as long
+    as this process, so later loads start their workers at once."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
-    # spawn, not fork: the parent holds pyarrow/GEOS threads and open store connections
-    return ProcessPoolExecutor(n, mp_context=mp.get_context("spawn"))
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(_WORKER_MODULES)  # only read when the server starts
+    return ProcessPoolExecutor(n, mp_context=ctx)
 
 
 def _default_workers(groups: dict[str, list[Path]]) -> int:

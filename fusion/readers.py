@@ -17,8 +17,10 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -184,17 +186,177 @@ def read_csv(path: str | Path) -> RawTable:
     return RawTable(p, "csv", enc, df, malformed)
 
 
-def read_xlsx(path: str | Path) -> RawTable:
-    """Read the first sheet of an XLSX workbook (first row = header).
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
-    Cells keep openpyxl's values: str, int, float (Excel serial dates stay numbers when the
-    cell is not date-formatted), ``datetime`` for date-formatted cells, None for empty.
+
+class _NotFast(Exception):
+    """The fast XLSX path met something it does not handle: openpyxl reads the file instead."""
+
+
+def _inline_text(el: Any, t_tag: str, r_tag: str, skip: frozenset[str]) -> str:
+    """openpyxl's ``Text.from_tree(el).content`` of an ``<is>`` element: the plain ``<t>`` (the
+    last one) then each rich-text run's ``<t>``, formatting and phonetic runs dropped."""
+    plain = None
+    runs: list[str | None] = []
+    for ch in el:
+        tag = ch.tag
+        if tag == t_tag:
+            plain = ch.text
+        elif tag == r_tag:
+            rt = None
+            for g in ch:
+                if g.tag == t_tag:
+                    rt = g.text
+            runs.append(rt)
+        elif tag not in skip:
+            raise _NotFast(f"inline string child {tag}")
+    parts = ([plain] if plain is not None else []) + [r for r in runs if r is not None]
+    return "".join(parts)
+
+
+def _xlsx_rows(p: Path) -> list[tuple[Any, ...] | list[Any]]:
+    """Every row of the first worksheet, as ``openpyxl`` read-only ``iter_rows(values_only=True)``
+    yields them (same values, types, widths and empty rows), ~20x faster.
+
+    openpyxl reads the workbook part, shared strings and styles (date formats, epoch); the sheet
+    XML is parsed here in one lean pass instead of openpyxl's per-cell objects. The rules are
+    openpyxl's ``WorkSheetParser.parse_cell`` / ``ReadOnlyWorksheet._cells_by_row`` with
+    ``data_only=True``: numbers with ``.``/``E`` are float else int, date-formatted numbers
+    become datetimes (``from_excel``), ``<dimension>`` bounds the rows and columns. Raises
+    :class:`_NotFast` (or any error) where it would have to guess; the caller then uses openpyxl.
     """
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+    from openpyxl.worksheet._reader import _cast_number
+
+    ns = _SHEET_NS
+    row_tag, c_tag, v_tag, is_tag = ns + "row", ns + "c", ns + "v", ns + "is"
+    t_tag, r_tag, dim_tag = ns + "t", ns + "r", ns + "dimension"
+    skip = frozenset({ns + "rPh", ns + "phoneticPr"})
+    reader = ExcelReader(p, read_only=True, data_only=True)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        wb = reader.parser.wb
+        apply_stylesheet(reader.archive, wb)
+        target = None
+        for _sheet, rel in reader.parser.find_sheets():
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type:
+                target = rel.target
+                break
+        if target is None:
+            raise _NotFast("no worksheet")
+        shared = reader.shared_strings
+        dates, tds, epoch = wb._date_formats, wb._timedelta_formats, wb.epoch
+        max_col = max_row = None
+        out: list[tuple[Any, ...] | list[Any]] = []
+        empty_row: tuple[Any, ...] | list[Any] = []
+        counter = 1  # next sheet row to hand out (openpyxl's min_row=1)
+        row_counter = 0
+        idx = 1
+        seen_rows = False
+        columns: dict[str, int] = {}  # column letters → number (cells repeat a few columns)
+        with reader.archive.open(target) as src:
+            for _ev, el in iterparse(src):
+                tag = el.tag
+                if tag == dim_tag and not seen_rows and max_row is None and max_col is None:
+                    ref = el.get("ref")
+                    if ref:
+                        _c0, _r0, max_col, max_row = range_boundaries(ref)
+                        if max_col is not None:
+                            empty_row = (None,) * max_col
+                    continue
+                if tag != row_tag:
+                    continue
+                seen_rows = True
+                r = el.get("r")
+                if r is not None:
+                    try:
+                        row_counter = int(r)
+                    except ValueError:
+                        val = float(r)
+                        if not val.is_integer():
+                            raise _NotFast(f"row number {r!r}") from None
+                        row_counter = int(val)
+                else:
+                    row_counter += 1
+                col_counter = 0
+                cells: list[tuple[int, Any]] = []
+                for c in el:
+                    if c.tag != c_tag:
+                        raise _NotFast(f"row child {c.tag}")
+                    dtype = c.get("t", "n")
+                    coord = c.get("r")
+                    style = c.get("s", 0)
+                    if style:
+                        style = int(style)
+                    value: Any = None if dtype == "inlineStr" else (c.findtext(v_tag, None) or None)
+                    if coord:
+                        letters = coord.rstrip("0123456789")
+                        col = columns.get(letters)
+                        if col is None:
+                            col = coordinate_to_tuple(coord)[1]
+                            if letters.isalpha() and letters.isupper() and letters.isascii():
+                                columns[letters] = col
+                        col_counter = col
+                    else:
+                        col_counter += 1
+                    if value is not None:
+                        if dtype == "n":
+                            value = _cast_number(value)
+                            if style in dates:
+                                try:
+                                    value = from_excel(value, epoch, timedelta=style in tds)
+                                except (OverflowError, ValueError):
+                                    value = "#VALUE!"
+                        elif dtype == "s":
+                            value = shared[int(value)]
+                        elif dtype == "b":
+                            value = bool(int(value))
+                        elif dtype == "d":
+                            value = from_ISO8601(value)
+                    elif dtype == "inlineStr":
+                        child = c.find(is_tag)
+                        if child is not None:
+                            if len(child) == 1 and child[0].tag == t_tag:  # the usual <is><t>
+                                value = child[0].text or ""
+                            else:
+                                value = _inline_text(child, t_tag, r_tag, skip)
+                    cells.append((col_counter, value))
+                el.clear()
+                idx = row_counter
+                if max_row is not None and idx > max_row:
+                    break
+                while counter < idx:  # rows missing from the XML
+                    counter += 1
+                    out.append(empty_row)
+                if counter <= idx:
+                    counter += 1
+                    if not cells and not max_col:
+                        out.append(())
+                        continue
+                    width = max_col or cells[-1][0]
+                    vals: list[Any] = [None] * width
+                    for col, v in cells:
+                        if 1 <= col <= width:
+                            vals[col - 1] = v
+                    out.append(tuple(vals))
+        if max_row is not None and max_row < idx:
+            out.extend(empty_row for _ in range(counter, max_row + 1))
+        return out
+    finally:
+        reader.archive.close()
+
+
+def _xlsx_rows_openpyxl(p: Path) -> Iterator[tuple[Any, ...]]:
+    """The first worksheet's rows through openpyxl (read-only, cached formula values)."""
     from openpyxl import load_workbook
 
-    p = Path(path)
-    if p.stat().st_size == 0:
-        raise BadFileError(p, "文件为空 empty file")
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
@@ -202,8 +364,27 @@ def read_xlsx(path: str | Path) -> RawTable:
             p, f"XLSX 文件损坏或被截断 truncated or corrupt workbook ({type(e).__name__}: {e})"
         ) from None
     try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
+        yield from wb.worksheets[0].iter_rows(values_only=True)
+    finally:
+        wb.close()
+
+
+def read_xlsx(path: str | Path) -> RawTable:
+    """Read the first sheet of an XLSX workbook (first row = header).
+
+    Cells keep openpyxl's values: str, int, float (Excel serial dates stay numbers when the
+    cell is not date-formatted), ``datetime`` for date-formatted cells, None for empty. The
+    sheet is parsed by :func:`_xlsx_rows` (same values, ~20x faster); openpyxl itself reads
+    what that one declines, and every damaged file (so the errors are openpyxl's).
+    """
+    p = Path(path)
+    if p.stat().st_size == 0:
+        raise BadFileError(p, "文件为空 empty file")
+    try:
+        rows: Iterator[Any] = iter(_xlsx_rows(p))
+    except Exception:  # noqa: BLE001 - anything odd: openpyxl decides (and names the damage)
+        rows = _xlsx_rows_openpyxl(p)
+    try:
         try:
             header_row = next(rows)
         except StopIteration:
@@ -218,7 +399,7 @@ def read_xlsx(path: str | Path) -> RawTable:
         n = len(header)
         body = []
         numbers = []
-        for i, r in enumerate(rows, start=1):  # openpyxl yields rows one by one
+        for i, r in enumerate(rows, start=1):
             vals = tuple(r[:n]) + (None,) * (n - len(r))
             if all(v is None for v in vals):
                 continue
@@ -229,7 +410,9 @@ def read_xlsx(path: str | Path) -> RawTable:
             p, f"XLSX 文件损坏或被截断 truncated or corrupt workbook ({type(e).__name__})"
         ) from None
     finally:
-        wb.close()
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
     df = pd.DataFrame(body, columns=header, dtype=object)
     df.insert(0, ROW, np.asarray(numbers, dtype=np.int64))
     return RawTable(p, "xlsx", "binary", df)

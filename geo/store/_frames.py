@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 from urllib.parse import quote
@@ -307,7 +307,10 @@ def conform(frame: pd.DataFrame, kinds: Mapping[str, str], info: TableInfo) -> p
 def prepare(
     df: pd.DataFrame, info: TableInfo | None
 ) -> tuple[pd.DataFrame, TableInfo | None, dict[str, str], str | None]:
-    """Normalise ``df`` and, when the table exists, conform it. Returns (frame, info, kinds, geom)."""
+    """Normalise ``df`` (a DataFrame or an :class:`Encoded`) and, when the table exists, conform
+    it. Returns (frame, info, kinds, geom)."""
+    if isinstance(df, Encoded):
+        df = decode(df)
     frame, kinds, geom = normalise(df)
     if info is not None:
         frame = conform(frame, kinds, info)
@@ -477,46 +480,210 @@ def to_arrow(
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
+#: GeoParquet geometry type names by shapely type id
+_GEOM_TYPES = (
+    "Point",
+    "LineString",
+    "LinearRing",
+    "Polygon",
+    "MultiPoint",
+    "MultiLineString",
+    "MultiPolygon",
+    "GeometryCollection",
+)
+
+#: Per-row facts the GeoParquet metadata of any subset of rows needs, per geometry column:
+#: shapely type ids (int8, -1 = NULL) and bounds ((n, 4) float64, NaN = NULL or empty).
+GeoStats = dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+def geo_stats(frame: pd.DataFrame, columns: Sequence[tuple[str, str]]) -> GeoStats:
+    """:data:`GeoStats` of the geometry columns of a conformed ``frame``."""
+    out: GeoStats = {}
+    for c, k in columns:
+        if k != "geometry" or c not in frame.columns:
+            continue
+        geoms = np.asarray(frame[c].values)
+        out[c] = (
+            shapely.get_type_id(geoms).astype(np.int8),
+            shapely.bounds(geoms).reshape(len(geoms), 4),
+        )
+    return out
+
+
+def geo_metadata_of(
+    stats: GeoStats, info: TableInfo, rows: np.ndarray | None = None
+) -> dict[str, Any]:
+    """GeoParquet 1.0 ``geo`` file metadata from :data:`GeoStats` (of ``rows`` only, if given):
+    geometry types, EPSG:4326 PROJJSON and the bounding box of the non-empty geometries."""
+    projjson = _CRS.to_json_dict()
+    cols = {}
+    for c, k in info.columns:
+        if k != "geometry" or c not in stats:
+            continue
+        ids, bounds = stats[c]
+        if rows is not None:
+            ids, bounds = ids[rows], bounds[rows]
+        uniq = np.unique(ids)
+        types = sorted({_GEOM_TYPES[i] for i in uniq if 0 <= i < len(_GEOM_TYPES)} - {"LinearRing"})
+        meta: dict[str, Any] = {"encoding": "WKB", "geometry_types": types, "crs": projjson}
+        ok = ~np.isnan(bounds).any(axis=1)
+        if ok.any():
+            b = bounds[ok]
+            box = [b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()]
+            if np.isfinite(box).all():
+                meta["bbox"] = [float(v) for v in box]
+        cols[c] = meta
+    primary = info.geometry_column if info.geometry_column in cols else next(iter(cols), None)
+    return {"version": "1.0.0", "primary_column": primary, "columns": cols}
+
+
 def geo_metadata(frame: pd.DataFrame, info: TableInfo) -> dict[str, Any]:
     """GeoParquet 1.0 ``geo`` file metadata for the geometry columns of a conformed ``frame``.
 
     Written by hand (not ``GeoDataFrame.to_parquet``) because we write a fixed Arrow schema per
     table, so that files appended later (say, an all-NULL text batch) keep the same types.
     """
-    names = [
-        "Point",
-        "LineString",
-        "LinearRing",
-        "Polygon",
-        "MultiPoint",
-        "MultiLineString",
-        "MultiPolygon",
-        "GeometryCollection",
-    ]
-    projjson = _CRS.to_json_dict()
-    cols = {}
-    for c, k in info.columns:
-        if k != "geometry" or c not in frame.columns:
-            continue
-        geoms = np.asarray(frame[c].values)
-        ids = np.unique(shapely.get_type_id(geoms))
-        types = sorted({names[i] for i in ids if 0 <= i < len(names)} - {"LinearRing"})
-        meta: dict[str, Any] = {"encoding": "WKB", "geometry_types": types, "crs": projjson}
-        bounds = shapely.total_bounds(geoms)
-        if np.isfinite(bounds).all():
-            meta["bbox"] = [float(b) for b in bounds]
-        cols[c] = meta
-    primary = info.geometry_column if info.geometry_column in cols else next(iter(cols), None)
-    return {"version": "1.0.0", "primary_column": primary, "columns": cols}
+    return geo_metadata_of(geo_stats(frame, info.columns), info)
 
 
 def with_geo_metadata(tbl: pa.Table, frame: pd.DataFrame, info: TableInfo) -> pa.Table:
     """``tbl`` (the Arrow form of ``frame``) with GeoParquet metadata when it has geometry."""
+    return with_geo_stats(tbl, geo_stats(frame, info.columns), info)
+
+
+def with_geo_stats(
+    tbl: pa.Table, stats: GeoStats, info: TableInfo, rows: np.ndarray | None = None
+) -> pa.Table:
+    """``tbl`` with the GeoParquet metadata of ``stats`` (restricted to ``rows``) when the
+    table has geometry."""
     if not any(k == "geometry" for _, k in info.columns):
         return tbl
     meta = dict(tbl.schema.metadata or {})
-    meta[b"geo"] = json.dumps(geo_metadata(frame, info)).encode()
+    meta[b"geo"] = json.dumps(geo_metadata_of(stats, info, rows)).encode()
     return tbl.replace_schema_metadata(meta)
+
+
+# ---- frames encoded ahead of a write -------------------------------------------------------
+@dataclass(frozen=True)
+class Encoded:
+    """A frame normalised and encoded to Arrow ahead of a write, e.g. in a worker process.
+
+    Every store's ``write`` (and ``upsert``/``replace_partition``) takes one in place of the
+    DataFrame it was made from, with the same result; the GeoParquet store writes its Arrow
+    table as is, skipping the per-value work (kind inference, object → Arrow). It pickles as
+    Arrow buffers, several times cheaper than object columns.
+
+    ``table`` has the Parquet-target Arrow types of ``kinds`` (kind ``"null"``, an all-NULL
+    object column, as a NULL string column); ``geometry`` is the active geometry column;
+    ``geo`` the :data:`GeoStats` of the geometry columns.
+    """
+
+    table: pa.Table
+    kinds: dict[str, str]
+    geometry: str | None
+    geo: GeoStats
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    @property
+    def columns(self) -> list[str]:
+        """Column names, in order."""
+        return list(self.table.column_names)
+
+    @property
+    def empty(self) -> bool:
+        return self.table.num_rows == 0
+
+    def column(self, name: str) -> np.ndarray:
+        """One column as numpy (numbers zero-copy; text as object ``str``/None)."""
+        return self.table.column(name).to_numpy()
+
+    def factorize(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """``pd.factorize(column, sort=True)`` of a column without NULLs, in Arrow."""
+        d = pc.dictionary_encode(self.table.column(name)).combine_chunks()
+        if d.indices.null_count:
+            raise ValueError(f"factorize: column {name!r} has NULLs")
+        uniq = d.dictionary.to_numpy(zero_copy_only=False)
+        order = np.argsort(uniq, kind="stable")
+        rank = np.empty(len(order), dtype=np.intp)
+        rank[order] = np.arange(len(order))
+        return rank[d.indices.to_numpy()], uniq[order]
+
+    def take(self, rows: np.ndarray) -> Encoded:
+        """The rows at positions ``rows`` (int array) or where ``rows`` (bool mask) is True."""
+        rows = np.asarray(rows)
+        idx = np.flatnonzero(rows) if rows.dtype == bool else rows
+        geo = {c: (ids[idx], b[idx]) for c, (ids, b) in self.geo.items()}
+        return replace(self, table=self.table.take(pa.array(idx, type=pa.int64())), geo=geo)
+
+
+def encode(df: pd.DataFrame) -> Encoded:
+    """Normalise ``df`` (see :func:`normalise`) and encode it to Arrow: what a write does before
+    touching the store, so it can run elsewhere (a worker process) ahead of the write."""
+    if isinstance(df, Encoded):
+        return df
+    frame, kinds, geom = normalise(df)
+    cols = new_columns(kinds)
+    return Encoded(to_arrow(frame, cols), kinds, geom, geo_stats(frame, cols))
+
+
+def _encoded_info(enc: Encoded) -> TableInfo:
+    return TableInfo("encoded", "analytic", new_columns(enc.kinds), enc.geometry)
+
+
+def decode(enc: Encoded) -> pd.DataFrame:
+    """The frame ``enc`` was encoded from, in canonical dtypes (all-NULL columns as None)."""
+    info = _encoded_info(enc)
+    frame = from_arrow(enc.table, info, info.column_names)
+    if enc.geometry is not None and isinstance(frame, gpd.GeoDataFrame):
+        frame = frame.set_geometry(enc.geometry)
+    nulls = [c for c, k in enc.kinds.items() if k == _NULL]
+    for c in nulls:
+        frame[c] = pd.Series([None] * len(frame), dtype=object)
+    return frame
+
+
+def conform_arrow(enc: Encoded, info: TableInfo) -> pa.Table | None:
+    """``enc``'s table fitted to table ``info`` without leaving Arrow, when its kinds are the
+    table's (all-NULL columns take the table's type); None when a cast is needed (the caller
+    then decodes and goes through :func:`conform`, which knows the casts and their checks)."""
+    want = info.kinds
+    if set(enc.kinds) != set(want):
+        extra, missing = sorted(set(enc.kinds) - set(want)), sorted(set(want) - set(enc.kinds))
+        raise _bad(f"{info.name}: columns differ from the table (extra {extra}, missing {missing})")
+    schema = arrow_schema(info.columns)
+    arrays = []
+    n = enc.table.num_rows
+    for (c, k_table), f in zip(info.columns, schema, strict=True):
+        k = enc.kinds[c]
+        if k == k_table:
+            arrays.append(enc.table.column(c))
+        elif k == _NULL:
+            _empty_like(k_table, n, c)  # raises where the table's column takes no NULLs
+            arrays.append(pa.nulls(n, type=f.type))
+        else:
+            return None
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def prepare_arrow(
+    df: pd.DataFrame | Encoded, info: TableInfo | None
+) -> tuple[Encoded, dict[str, str], str | None]:
+    """:func:`prepare` + :func:`to_arrow` (+ :func:`geo_stats`): the Arrow form of ``df`` fitted
+    to table ``info`` (or as a new table when None), its kinds and geometry column. An
+    :class:`Encoded` input whose kinds fit skips the per-value work."""
+    if isinstance(df, Encoded):
+        if info is None:
+            return df, dict(df.kinds), df.geometry
+        tbl = conform_arrow(df, info)
+        if tbl is not None:
+            return replace(df, table=tbl), dict(df.kinds), df.geometry
+        df = decode(df)
+    frame, _, kinds, geom = prepare(df, info)
+    cols = info.columns if info is not None else new_columns(kinds)
+    return Encoded(to_arrow(frame, cols), kinds, geom, geo_stats(frame, cols)), kinds, geom
 
 
 # ---- Arrow → frame -------------------------------------------------------------------------

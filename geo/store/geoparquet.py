@@ -138,6 +138,7 @@ class GeoParquetStore(Store):
                 fcntl.flock(f, fcntl.LOCK_UN)
 
     def _commit(self, tx: _Tx) -> None:
+        _fsync_all(tx.added, self.dir)
         self._save(tx.cat)
         for p in tx.removed:
             self._unlink(p)
@@ -215,40 +216,43 @@ class GeoParquetStore(Store):
 
     # ---- file I/O ----------------------------------------------------------------------------
     def _write_frame(self, frame: pd.DataFrame, info: TableInfo, tx: _Tx) -> list[dict[str, Any]]:
-        """Write ``frame`` (conformed) as new immutable files; return their catalogue entries.
+        """Write ``frame`` (conformed) as new immutable files; return their catalogue entries."""
+        if len(frame) == 0:
+            return []
+        enc = fr.Encoded(
+            fr.to_arrow(frame, info.columns), info.kinds, None, fr.geo_stats(frame, info.columns)
+        )
+        return self._write_encoded(enc, info, tx)
+
+    def _write_encoded(self, enc: fr.Encoded, info: TableInfo, tx: _Tx) -> list[dict[str, Any]]:
+        """Write ``enc`` (its table in ``info``'s Arrow schema) as new immutable files, one or
+        more per partition; return their catalogue entries.
 
         Files are registered in ``tx.added`` as soon as they exist, so a failure part-way (say,
         the third file cannot be encoded) deletes the ones already written.
         """
-        if len(frame) == 0:
+        n = len(enc)
+        if n == 0:
             return []
         kinds = info.kinds
         pcols = list(info.partition_columns)
-        if pcols:
-            groups = frame.groupby(pcols, dropna=False, sort=True).indices
-        else:
-            groups = {(): np.arange(len(frame))}
-        # Encode the whole frame to Arrow once, then cut it per partition/file (cheaper than
-        # an iloc + to_arrow per file); the GeoParquet metadata needs the geometry columns only.
-        whole = fr.to_arrow(frame, info.columns)
-        geoms = {c: np.asarray(frame[c].values) for c, k in info.columns if k == "geometry"}
+        groups = _partition_rows(enc, info) if pcols else {(): np.arange(n)}
+        whole = enc.table
         entries: list[dict[str, Any]] = []
         for key, idx in groups.items():
-            key = key if isinstance(key, tuple) else (key,)
             part = {c: fr.json_value(kinds[c], v) for c, v in zip(pcols, key, strict=True)}
             sub = fr.partition_path(part)
             folder = self.dir / info.name / sub if sub else self.dir / info.name
             folder.mkdir(parents=True, exist_ok=True)
             for start in range(0, len(idx), self.batch_rows):
                 rows = idx[start : start + self.batch_rows]
-                if len(rows) == len(frame):  # the whole frame, in order (unpartitioned)
-                    tbl, geo = whole, pd.DataFrame(geoms, copy=False)
+                if len(rows) == n:  # the whole table, in order (one partition)
+                    tbl = fr.with_geo_stats(whole, enc.geo, info)
                 else:
-                    tbl = whole.take(rows)
-                    geo = pd.DataFrame({c: g[rows] for c, g in geoms.items()}, copy=False)
+                    tbl = fr.with_geo_stats(whole.take(rows), enc.geo, info, rows)
                 path = folder / f"part-{uuid.uuid4().hex}.parquet"
                 tx.added.append(path)
-                _write_file(fr.with_geo_metadata(tbl, geo, info), path)
+                _write_file(tbl, path)
                 entries.append(
                     {"path": str(path.relative_to(self.dir)), "partition": part, "rows": len(rows)}
                 )
@@ -327,7 +331,7 @@ class GeoParquetStore(Store):
         with self._writing() as tx:
             entry = self._entry(tx.cat, table)
             old = TableInfo.from_json(entry) if entry else None
-            frame, _, kinds, geom = fr.prepare(df, old if mode == "append" else None)
+            enc, kinds, geom = fr.prepare_arrow(df, old if mode == "append" else None)
             if old is not None and mode == "append":
                 info, files, removed = old, list(entry["files"]), []
             else:
@@ -340,9 +344,9 @@ class GeoParquetStore(Store):
                     created=old.created_at if old else None,
                 )
                 files, removed = [], list(entry["files"]) if entry else []
-            files += self._write_frame(frame, info, tx)
+            files += self._write_encoded(enc, info, tx)
             self._put(tx, info, files, removed)
-        return len(frame)
+        return len(enc)
 
     def replace_partition(self, table: str, df: pd.DataFrame, partition: Mapping[str, Any]) -> int:
         check_table_name(table)
@@ -490,17 +494,72 @@ class GeoParquetStore(Store):
 
 
 def _write_file(tbl: pa.Table, path: Path) -> None:
-    """Write one immutable Parquet file and fsync it, so that the catalogue committed after it
-    never names a file a power cut left half-written."""
-    pq.write_table(tbl, path, compression="zstd")
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    """Write one immutable Parquet file (zstd; plain encoding, as dictionary pages cost more
+    time and bytes than they save on our mostly high-cardinality text once zstd has run).
+    Not fsynced here: :func:`_fsync_all` syncs every file of a write, at once, before the
+    catalogue naming them is committed."""
+    pq.write_table(tbl, path, compression="zstd", use_dictionary=False)
+
+
+def _fsync_all(files: Sequence[Path], root: Path) -> None:
+    """fsync ``files`` and the folders holding them (up to ``root``), several at a time, so
+    that the catalogue committed after them never names a file, or a folder entry, that a
+    power cut left half-written. Files already gone (deleted within the write) are skipped."""
+    dirs: set[Path] = set()
+    for f in files:
+        d = f.parent
+        while d != root and d.is_relative_to(root) and d not in dirs:
+            dirs.add(d)
+            d = d.parent
+
+    def sync(p: Path) -> None:
+        try:
+            fd = os.open(p, os.O_RDONLY)
+        except FileNotFoundError:
+            return
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    todo = list(files) + sorted(dirs, key=lambda d: -len(d.parts))
+    if len(todo) <= 2:
+        for p in todo:
+            sync(p)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(min(8, len(todo))) as ex:
+        list(ex.map(sync, list(files)))  # files first, then the folders naming them
+        list(ex.map(sync, sorted(dirs, key=lambda d: -len(d.parts))))
 
 
 # ---- pure helpers -----------------------------------------------------------------------------
+def _partition_rows(enc: fr.Encoded, info: TableInfo) -> dict[tuple[Any, ...], np.ndarray]:
+    """Row positions of each partition of ``enc`` (key tuple → ascending positions), keys in
+    sorted order with NULL last: what ``groupby(partition_columns, dropna=False, sort=True)
+    .indices`` gives, by one factorize for the usual single partition column."""
+    pcols = list(info.partition_columns)
+    keys = fr.from_arrow(enc.table.select(pcols), info, pcols)
+    if len(pcols) > 1:
+        groups = keys.groupby(pcols, dropna=False, sort=True).indices
+        return {k if isinstance(k, tuple) else (k,): v for k, v in groups.items()}
+    codes, uniq = pd.factorize(keys[pcols[0]], sort=True)  # NULL → -1
+    labels = list(uniq)
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(labels), codes)
+        labels.append(None)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.cumsum(np.bincount(codes, minlength=len(labels)))
+    out: dict[tuple[Any, ...], np.ndarray] = {}
+    start = 0
+    for label, stop in zip(labels, bounds, strict=True):
+        if stop > start:
+            out[(label,)] = order[start:stop]
+        start = stop
+    return out
+
+
 def _prune(
     files: Sequence[dict[str, Any]], info: TableInfo, flt: Mapping[str, Any]
 ) -> list[dict[str, Any]]:
