@@ -151,14 +151,16 @@ class World:
             yield pd.concat(parts, ignore_index=True)
 
     def audit_sample(self, n: int) -> pd.DataFrame:
-        """Manual review of ``n`` detections (from the first week): true label revealed."""
+        """Manual review of ``n`` e-bike detections (from the first week): true label
+        revealed."""
         rng = np.random.default_rng([self.params["seed"], 104])
         cols = ["detection_id", "camera_id", "detected_violation", "true_violation"]
         # day by day (the same rows as one 7-day chunk): only flagged rows stay in memory
         parts = []
         for k in range(min(7, self.params["days"])):
             d = next(self.iter_ebike_detections(days=[k]))
-            parts.append(d.loc[d["detected_violation"] != "none", cols])
+            parts.append(d.loc[(d["detected_violation"] != "none")
+                               & (d["vehicle_class"] == "ebike"), cols])
         det = pd.concat(parts, ignore_index=True)
         take = rng.choice(len(det), min(n, len(det)), replace=False)
         return det.iloc[np.sort(take)][["detection_id", "camera_id", "detected_violation",
