@@ -77,12 +77,16 @@ def create_app(data: AppData, settings: Any = None) -> dash.Dash:
     _add_report_download(app)
     _add_geometry_route(app)
     _add_classes_route(app)
+    _add_areas_route(app)
     _add_map_data_links(app)
     # build the geometry and the city colours before the first visitor asks for them
     data.cells_binary_bytes()
     from dashboards.cellcolours import city_payloads
 
     city_payloads(data)
+    for page in dash.page_registry.values():  # the cockpit's memoised map layers
+        if page.get("path") == "/":
+            page["layout"]()
     return app
 
 
@@ -178,6 +182,23 @@ def _add_classes_route(app: dash.Dash) -> None:
     @app.server.route(CLASSES_CITY_URL)
     def _classes_city():
         resp = flask.jsonify(city_payloads(state.data()))
+        resp.headers["Cache-Control"] = "no-cache"
+        return resp
+
+
+def _add_areas_route(app: dash.Dash) -> None:
+    """Serve the boundaries of one admin level as GeoJSON (built once per data load)."""
+    import json
+
+    import flask
+
+    from dashboards.maplayers import AREAS_URL
+
+    @app.server.route(AREAS_URL.replace("<level>", "<any(county, township, grid):level>"))
+    def _areas(level: str):
+        d = state.data()
+        body = d.memo(f"areas_geojson:{level}:json", lambda: json.dumps(d.areas_geojson(level)))
+        resp = flask.Response(body, mimetype="application/geo+json")
         resp.headers["Cache-Control"] = "no-cache"
         return resp
 

@@ -77,6 +77,14 @@ class AppData:
             self._derived["cells_binary"] = cells_binary(self.cells())
         return self._derived["cells_binary"]
 
+    def areas_geojson(self, level: str) -> dict[str, Any]:
+        """Boundaries of one admin level of ``areas`` as simplified GeoJSON (built once)."""
+        from dashboards.maplayers import areas_geojson
+
+        return self.memo(
+            f"areas_geojson:{level}", lambda: areas_geojson(self.table("areas"), level)
+        )
+
     def scores(self, theme: str, period: str, area: dict | None = None) -> pd.DataFrame:
         """:func:`dashboards.queries.scores_for` on ``cell_scores``, with the rows of each
         (theme, period) found through an index built once (not a scan of every score)."""

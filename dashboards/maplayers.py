@@ -168,6 +168,10 @@ def feature_of(geom) -> dict[str, Any]:
     return mapping(geom)
 
 
+#: Where the app serves the boundaries of one admin level as GeoJSON (``<level>``: county, township,
+#: grid); the cockpit loads the township layer (hidden by default) from here, not in its layout.
+AREAS_URL = "/pingan/areas/<level>.geojson"
+
 #: Where the app serves one theme/period's colour classes (fetched and cached by the browser).
 CLASSES_URL = "/pingan/cellclass"
 #: Where the app serves the city view's classes of every prefetched theme × period at once.

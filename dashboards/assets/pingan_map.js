@@ -12,7 +12,7 @@
 // selected area's cells) from a browser cache or fetches them once from /pingan/cellclass, and
 // redraws the cell canvas. The city view of every theme x recent period comes in one response
 // after the first paint, so switching a filter later is a browser-only redraw (no server round
-// trip; the side panel is updated by Dash in parallel).
+// trip; the side panel follows one frame later, see pinganPanelLater).
 //
 // Drawing: PinganCells, a Leaflet renderer (same canvas placement, padding and zoom animation
 // as L.Canvas) that scan-converts every visible cell straight into one ImageData (one pixel
@@ -398,6 +398,17 @@ function pinganPrefetch() {
         .catch(e => { m.prefetched = false; console.error(e); });
 }
 
+// The side panel follows the map: the filter goes to the Dash store panel-filter (whose
+// callback renders the panel) after the next frame, so the map's redraw is painted first;
+// of several quick changes only the last one is sent.
+function pinganPanelLater(theme, period, area) {
+    const m = window.pinganMap, seq = m.panelSeq = (m.panelSeq || 0) + 1;
+    const filt = {theme: theme, period: period, area: area || {level: "city", code: null}};
+    requestAnimationFrame(() => setTimeout(() => {
+        if (seq === m.panelSeq) { window.dash_clientside.set_props("panel-filter", {data: filt}); }
+    }, 0));
+}
+
 function pinganMeta(name) {
     const el = document.querySelector('meta[name="' + name + '"]');
     return el ? el.content : null;
@@ -412,9 +423,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             const code = level === "city" ? "" : String(area.code);
             const key = pinganKey(theme, period, level, code);
             m.want = key;
+            pinganPanelLater(theme, period, area);
             const hit = m.cache.get(key);
             if (hit) { return pinganApply(hit); }
-            pinganFetch(theme, period, level, code).then(p => { if (m.want === key) { pinganApply(p); } });
+            pinganFetch(theme, period, level, code)
+                .then(p => { if (m.want === key) { pinganApply(p); } })
+                .catch(e => console.error(e));
             return window.dash_clientside.no_update;
         }
     }

@@ -73,7 +73,7 @@ def _map(lang: str) -> Any:
         dl.Overlay(
             dl.GeoJSON(
                 id="counties",
-                data=d.memo("map:county", lambda: maplayers.areas_geojson(areas, "county")),
+                data=d.areas_geojson("county"),
                 style={"variable": "pingan.areaStyle"},
             ),
             name=t("boundaries", lang),
@@ -82,7 +82,7 @@ def _map(lang: str) -> Any:
         dl.Overlay(
             dl.GeoJSON(
                 id="townships",
-                data=d.memo("map:township", lambda: maplayers.areas_geojson(areas, "township")),
+                url=maplayers.AREAS_URL.replace("<level>", "township"),
                 style={"variable": "pingan.townStyle"},
             ),
             name=t("ranking_township", lang),
@@ -140,6 +140,7 @@ def layout(lang: str | None = None, **_: Any) -> Any:
             dcc.Store(id="lang", data=lang),
             dcc.Store(id="cell-restyled"),
             dcc.Store(id="cell-click"),
+            dcc.Store(id="panel-filter"),
             html.Div(
                 [
                     html.Div(
@@ -182,7 +183,9 @@ def layout(lang: str | None = None, **_: Any) -> Any:
 
 # Theme, period and selected area go straight to the browser: pingan.select takes that
 # filter's colour classes from the browser cache (or fetches them once from /pingan/cellclass)
-# and redraws the cell canvas; no Dash round trip for a filter seen before.
+# and redraws the cell canvas; no Dash round trip for a filter seen before. Once that frame is
+# painted it puts the filter into the store panel-filter, which updates the side panel (so the
+# panel's server round trip and re-render never delay the map).
 clientside_callback(
     ClientsideFunction(namespace="pingan", function_name="select"),
     Output("cell-restyled", "data"),
@@ -275,12 +278,20 @@ def _ranking_table(rank, level: str, lang: str) -> Any:
 
 @callback(
     Output("side-panel", "children"),
-    Input("sel-area", "data"),
-    Input("theme", "value"),
-    Input("period", "value"),
+    Input("panel-filter", "data"),
     State("lang", "data"),
+    prevent_initial_call=True,
 )
+def update_side_panel(filt: dict | None, lang: str) -> list[Any]:
+    """The side panel of the filter pingan.select has drawn (theme, period, area)."""
+    if not filt or not filt.get("theme") or not filt.get("period"):
+        return no_update
+    area = filt.get("area") or {"level": "city", "code": None}
+    return side_panel(area, filt["theme"], filt["period"], lang)
+
+
 def side_panel(area: dict, theme: str, period: str, lang: str) -> list[Any]:
+    """Colour counts, child ranking and warning shares of ``area`` for one theme and period."""
     d = state.data()
     areas = d.table("areas")
     prev = queries.previous_period(d.periods(), period)

@@ -150,6 +150,13 @@ def test_routes_geometry_and_empty_pages(dash_app: Any, view_tables: dict, tmp_p
     assert len(body["c"]) == len(off) - 1
     other = client.get("/camera").get_data(as_text=True)
     assert 'name="pingan-cells"' in other and 'rel="preload"' not in other
+    # the township boundaries (a hidden overlay) come from their own URL, not the page layout
+    towns = client.get(maplayers.AREAS_URL.replace("<level>", "township")).get_json()
+    areas = view_tables["areas"]
+    assert len(towns["features"]) == (areas["level"] == "township").sum() > 0
+    assert {f["properties"]["code"] for f in towns["features"]} == set(
+        areas.loc[areas["level"] == "township", "code"]
+    )
     assert client.get("/download/report/nothing.pdf").status_code == 404
     # pages render empty states over an empty store
     from dashboards import state
