@@ -43,7 +43,7 @@ class Settings(BaseModel):
     synth_scale: float = Field(0.05, gt=0, le=2.0, description="Size of the demo's synthetic city (1.0 = full).")
     synth_seed: int = Field(7, description="Seed of the demo's synthetic city.")
     synth_streams_days: int | None = Field(
-        21, ge=1, description="Days of the big camera/GPS streams the demo renders (None = all days)."
+        21, ge=1, description="Days of the big camera/GPS streams the demo renders, the last days of the window (None = all days)."
     )
     host: str = Field("127.0.0.1", description="Address the dashboard listens on.")
     port: int = Field(8050, ge=1, le=65535, description="Port the dashboard listens on.")

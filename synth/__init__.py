@@ -70,7 +70,7 @@ def generate(city: str = "430900", days: int = 120, seed: int = 7, scale: float 
     World holds).
 
     ``streams_days`` limits the big streams (ebike_detections, checkpoint_passes,
-    hazmat_vehicle_gps) to their first N days (None = the whole window); ``feeds`` renders a
+    hazmat_vehicle_gps, ebike_flow) to their last N days (None = the whole window); ``feeds`` renders a
     subset; ``world`` renders a World built elsewhere instead of building one.
     Deterministic: the same arguments give byte-identical files.
     """

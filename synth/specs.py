@@ -20,7 +20,7 @@ in the next month's file; ``day`` = one file per day (big streams,
 ``big_stream`` feeds (ebike_detections, ebike_flow, checkpoint_passes, hazmat_vehicle_gps) are
 machine exports written day by day from the World's iterators: no injected mess and no row-level
 truth in ``_truth/records.parquet`` (the detections' hidden truth is in
-``_truth/ebike_detections/``); ``generate(streams_days=N)`` renders only their first N days.
+``_truth/ebike_detections/``); ``generate(streams_days=N)`` renders only their last N days.
 In Parquet streams timestamps are native ``timestamp[ms, Asia/Shanghai]`` columns, except
 ``date_style="epoch_ms"`` (int64 ms since 1970-01-01 UTC).
 

@@ -26,8 +26,8 @@ def register(app: typer.Typer) -> None:
         mess: Path | None = MessOption,
         streams_days: int = typer.Option(
             3, "--streams-days",
-            help="大流量数据 (抓拍/流量/卡口/GPS) 只生成前 N 天, 0 = 全部 / render the big streams "
-                 "for the first N days only, 0 = all days"),
+            help="大流量数据 (抓拍/流量/卡口/GPS) 只生成最近 N 天, 0 = 全部 / render the big streams "
+                 "for the last N days only, 0 = all days"),
         clean: bool = typer.Option(False, "--clean", help="不注入脏数据 / no mess at all"),
     ) -> None:
         """生成合成城市及全部部门数据 / Generate the synthetic city and all department feeds."""

@@ -16,6 +16,7 @@ violation. The World's rows of passes whose true violation the detector missed
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,21 +152,35 @@ def _collect_audit_clips(ctx: RenderContext, df: pd.DataFrame, day: str) -> None
     ctx._cache.setdefault("audit_clips_pool", []).append(out)
 
 
-def _iterators(ctx: RenderContext) -> dict[str, Callable[[], Iterator[pd.DataFrame]]]:
+def _iterators(ctx: RenderContext) -> dict[str, Callable[..., Iterator[pd.DataFrame]]]:
     w = ctx.world
     return {
-        "ebike_detections": lambda: w.iter_ebike_detections(chunk_days=1),
-        "checkpoint_passes": lambda: w.iter_checkpoint_passes(),
-        "hazmat_vehicle_gps": lambda: w.iter_hazmat_gps(),
-        "ebike_flow": lambda: w.iter_ebike_flow(chunk_days=1),
+        "ebike_detections": w.iter_ebike_detections,
+        "checkpoint_passes": w.iter_checkpoint_passes,
+        "hazmat_vehicle_gps": w.iter_hazmat_gps,
+        "ebike_flow": w.iter_ebike_flow,
     }
+
+
+def _chunks(fn: Callable[..., Iterator[pd.DataFrame]], days: list[int] | None) -> Iterator[pd.DataFrame]:
+    """One-day chunks of a World stream: only ``days`` (indexes into the window) when the
+    World can generate single days (every stream is deterministic per day), else all of it."""
+    if days is not None and "days" in inspect.signature(fn).parameters:
+        for d in days:
+            yield from fn(days=[d])
+    elif "chunk_days" in inspect.signature(fn).parameters:
+        yield from fn(chunk_days=1)
+    else:
+        yield from fn()
 
 
 def render_stream(ctx: RenderContext, feed_id: str, out: Path,
                   max_days: int | None = None) -> list[StreamFile]:
     """Write one big stream as day files ``OUT/<feed>/<feed>_<YYYYMMDD>.parquet``.
 
-    ``max_days`` limits how many distinct days are written (the first days of the window).
+    ``max_days`` limits how many distinct days are written: the LAST days of the window, so
+    the streams (camera detections and flow, checkpoint passes, hazmat GPS) cover the same
+    recent weeks the risk scores and the report are about.
     """
     spec = FEEDS[feed_id]
     folder = out / feed_id
@@ -204,12 +219,20 @@ def render_stream(ctx: RenderContext, feed_id: str, out: Path,
             write_parquet(folder / name, dep)
         files.append(StreamFile(feed_id, f"{feed_id}/{name}", len(df), day))
 
-    for chunk in _iterators(ctx)[feed_id]():
+    n_days = max(int((ctx.end - ctx.start) / pd.Timedelta(days=1)), 0)
+    wanted = None if max_days is None else list(range(max(n_days - max_days, 0), n_days))
+    first_day = "" if wanted is None or not wanted else (
+        (ctx.start + pd.Timedelta(days=wanted[0])).strftime("%Y%m%d"))
+    if wanted is not None and not wanted:
+        return files
+    for chunk in _chunks(_iterators(ctx)[feed_id], wanted):
         if chunk is None or len(chunk) == 0:
             continue
         tcol = spec.period_field or "ts"
         day = _wall_day(chunk[tcol])
         for d, part in chunk.groupby(day.to_numpy(), sort=True):
+            if d < first_day:
+                continue  # a World that cannot skip days: before the last max_days
             if d not in days_seen:
                 if max_days is not None and len(days_seen) >= max_days:
                     continue

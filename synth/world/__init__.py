@@ -166,19 +166,27 @@ class World:
         return det.iloc[np.sort(take)][["detection_id", "camera_id", "detected_violation",
                                         "true_violation"]].reset_index(drop=True)
 
-    def iter_hazmat_gps(self, chunk_days: int = 1) -> Iterator[pd.DataFrame]:
-        """30-s GPS of hazmat trucks: plate, ts, lon, lat, speed_kmh, heading."""
-        for ds in _eb.iter_days(self.params["start"], self.params["days"], chunk_days):
+    def iter_hazmat_gps(self, chunk_days: int = 1,
+                        days: list[int] | None = None) -> Iterator[pd.DataFrame]:
+        """30-s GPS of hazmat trucks: plate, ts, lon, lat, speed_kmh, heading. ``days``: one
+        chunk of these day indexes only."""
+        seq = [days] if days is not None else _eb.iter_days(self.params["start"],
+                                                            self.params["days"], chunk_days)
+        for ds in seq:
             yield pd.concat([_st.hazmat_gps_for_day(
                 self._hazmat_routes,
                 pd.Timestamp(self.calendar["date"].iloc[d]).tz_localize("Asia/Shanghai"),
                 _eb.day_rng(self.params["seed"], _STREAM_HAZMAT, d)) for d in ds],
                 ignore_index=True)
 
-    def iter_checkpoint_passes(self, chunk_days: int = 1) -> Iterator[pd.DataFrame]:
-        """Checkpoint passes: checkpoint_id, ts, plate, direction."""
+    def iter_checkpoint_passes(self, chunk_days: int = 1,
+                               days: list[int] | None = None) -> Iterator[pd.DataFrame]:
+        """Checkpoint passes: checkpoint_id, ts, plate, direction. ``days``: one chunk of these
+        day indexes only."""
         plates = self.vehicles.loc[self.vehicles["kind"] != "ebike", "plate"].to_numpy()
-        for ds in _eb.iter_days(self.params["start"], self.params["days"], chunk_days):
+        seq = [days] if days is not None else _eb.iter_days(self.params["start"],
+                                                            self.params["days"], chunk_days)
+        for ds in seq:
             yield pd.concat([_st.checkpoint_passes_for_day(
                 self.checkpoints, plates,
                 pd.Timestamp(self.calendar["date"].iloc[d]).tz_localize("Asia/Shanghai"),
