@@ -111,19 +111,25 @@ def map_columns(raw: RawTable, contract: FeedContract) -> pd.DataFrame:
         raise BadFileError(
             raw.path, f"未知列 unknown columns {unknown} for feed {contract.feed_id}"
         )
-    renamed = df.rename(columns={c: mapping[c] for c in cols})
-    dup = renamed.columns[renamed.columns.duplicated()].tolist()
+    canonical = [mapping[c] for c in cols]
+    dup = sorted({c for c in canonical if canonical.count(c) > 1}, key=canonical.index)
     if dup:
         raise BadFileError(raw.path, f"列重复 columns map twice onto {dup}")
-    missing = [f.source[0] for f in contract.fields if f.required and f.name not in renamed.columns]
+    source = dict(zip(canonical, cols, strict=True))
+    missing = [f.source[0] for f in contract.fields if f.required and f.name not in source]
     if missing:
         raise BadFileError(
             raw.path, f"缺少必需列 missing required columns {missing} for feed {contract.feed_id}"
         )
+    # the file's columns under their canonical names, not copied (no rename/reindex copies)
+    out = {ROW: df[ROW]}
     for f in contract.fields:
-        if f.name not in renamed.columns:
-            renamed[f.name] = None
-    return renamed[[ROW, *[f.name for f in contract.fields]]]
+        out[f.name] = (
+            df[source[f.name]]
+            if f.name in source
+            else pd.Series([None] * len(df), index=df.index, dtype=object)
+        )
+    return pd.DataFrame(out, copy=False)
 
 
 def content_hash(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
@@ -268,7 +274,9 @@ def normalise_feed(
     Each rejected row is quarantined once, for the first failing field in contract order.
     """
     n = len(df)
-    df = df.reset_index(drop=True)
+    ix = df.index
+    if not (isinstance(ix, pd.RangeIndex) and ix.start == 0 and ix.step == 1):
+        df = df.reset_index(drop=True)
     rows = df[ROW].to_numpy()
     hashes = content_hash(df, [f.name for f in contract.fields])
     bad = np.zeros(n, dtype=bool)
@@ -430,17 +438,28 @@ def normalise_feed(
         out["lon"], out["lat"] = lon, lat
         out[f"h3_{ctx.h3_resolution}"] = points_to_cells(lon, lat, ctx.h3_resolution)
 
-    keep = ~bad
+    # rows kept: not quarantined, and the first of a (period, row_hash) repeated in the file;
+    # each output column is cut once to these rows (no frame-wide filter/dedup/reset copies)
+    sel = np.flatnonzero(~bad)
+    dup = pd.DataFrame({"p": period[sel], "h": hashes[sel]}, copy=False).duplicated().to_numpy()
+    if dup.any():
+        sel = sel[~dup]
+    whole = len(sel) == n
+
+    def pick(v: Any) -> Any:
+        v = _values(v) if isinstance(v, pd.Series) else v
+        return v if np.ndim(v) == 0 or whole else v[sel]
+
     meta = {"row_hash": hashes, "period": period, "source_file": file, "source_row": rows}
     analytic = pd.DataFrame(
         {
-            **{k: (_values(v) if isinstance(v, pd.Series) else v) for k, v in out.items()},
-            **{k: v.to_numpy() for k, v in kinds.items()},
-            **meta,
-        }
+            **{k: pick(v) for k, v in out.items()},
+            **{k: pick(v) for k, v in kinds.items()},
+            **{k: pick(v) for k, v in meta.items()},
+        },
+        index=pd.RangeIndex(len(sel)),
+        copy=False,
     )
-    analytic = analytic[keep].reset_index(drop=True)
-    analytic = analytic.drop_duplicates(["period", "row_hash"], ignore_index=True)
     _validate(analytic, contract)
     if "geometry" in analytic:
         import geopandas as gpd
@@ -451,9 +470,14 @@ def normalise_feed(
             crs="EPSG:4326",
         )
     raw = pd.DataFrame(
-        {"period": period, "row_hash": hashes, **{k: v.to_numpy() for k, v in raw_out.items()}}
-    )[keep]
-    raw = raw.drop_duplicates(["period", "row_hash"], ignore_index=True)
+        {
+            "period": pick(period),
+            "row_hash": pick(hashes),
+            **{k: pick(v) for k, v in raw_out.items()},
+        },
+        index=pd.RangeIndex(len(sel)),
+        copy=False,
+    )
     q = pd.concat(qparts, ignore_index=True) if qparts else empty_quarantine()
     return NormalisedFeed(analytic, raw, q, n)
 

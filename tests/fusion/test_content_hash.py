@@ -41,7 +41,9 @@ def test_content_hash_is_hash_pandas_object_of_the_text_form():
     got = content_hash(df, cols)
     assert got.dtype == np.int64
     np.testing.assert_array_equal(got, _reference(df, cols))
-    np.testing.assert_array_equal(content_hash(df.iloc[:100], cols), _reference(df.iloc[:100], cols))
+    np.testing.assert_array_equal(
+        content_hash(df.iloc[:100], cols), _reference(df.iloc[:100], cols)
+    )
     # known value: the numbers do not depend on the machine or the run
     one = pd.DataFrame({"a": ["x"], "b": [1]})
     assert int(content_hash(one, ["a", "b"])[0]) == -3823053568907211567
