@@ -130,12 +130,16 @@ def street_indicators(
     areas: pd.DataFrame,
     columns: tuple[str, ...] = STREET_COLUMNS,
     period: str = "all",
+    period_start: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
-    """Per township (street) indicators over ``period`` (``all`` = whole span), highest
-    violation rate first. Columns: code, name and ``columns`` that exist. Rates are shares 0–1."""
+    """Per township (street) indicators over ``period`` (``all`` = whole span; with
+    ``period_start``, only that period, e.g. one calendar month), highest violation rate first.
+    Columns: code, name and ``columns`` that exist. Rates are shares 0–1."""
     if ind.empty or "level" not in ind.columns:
         return pd.DataFrame()
     t = ind[(ind["level"] == "township") & (ind["period"].astype(str) == period)]
+    if period_start is not None and "period_start" in t.columns:
+        t = t[pd.to_datetime(t["period_start"]) == pd.Timestamp(period_start)]
     if t.empty:
         return pd.DataFrame()
     t = with_area_name(t.rename(columns={"unit_id": "code"}), areas, "code", "township")

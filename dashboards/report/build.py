@@ -157,7 +157,7 @@ def report_context(data: Any, month: str, lang: str = "zh") -> dict[str, Any]:
         ctx["warnings"] = _rows(g, ["theme", "kind", "colour", "n"])
     ind = data.table("camera_indicators")
     if not ind.empty:
-        st = queries.street_indicators(ind, areas)
+        st, ctx["ebike_span"] = _street_indicators_of_month(ind, areas, month, lang)
         if not st.empty:
             shown = st.drop(columns=["code"])
             for c in shown.columns:
@@ -194,6 +194,36 @@ def report_context(data: Any, month: str, lang: str = "zh") -> dict[str, Any]:
         ctx["validation_cols"] = list(mv.columns)[:8]
         ctx["validation"] = _rows(mv, ctx["validation_cols"])
     return ctx
+
+
+def _street_indicators_of_month(
+    ind: pd.DataFrame, areas: pd.DataFrame, month: str, lang: str
+) -> tuple[pd.DataFrame, str]:
+    """Street indicators of the report month when the camera analytics have that calendar
+    month, else over the whole span they cover; with a sentence saying which days they cover."""
+    lo, _ = _month_bounds(month)
+    start = pd.Timestamp(lo).tz_localize("Asia/Shanghai")
+    day = ind[(ind["level"] == "township") & (ind["period"].astype(str) == "day")]
+    days = pd.to_datetime(day["period_start"]) if "period_start" in day.columns else pd.Series(dtype=object)
+    has_month = (ind["period"].astype(str) == "month").any() and "period_start" in ind.columns
+    in_month = has_month and (pd.to_datetime(ind.loc[ind["period"].astype(str) == "month",
+                                                      "period_start"]) == start).any()
+    if in_month:
+        st = queries.street_indicators(ind, areas, period="month", period_start=start)
+        days = days[(days >= start) & (days < start + pd.DateOffset(months=1))]
+    else:
+        st = queries.street_indicators(ind, areas)
+    if days.empty:
+        return st, ""
+    a, b = days.min().tz_convert("Asia/Shanghai"), days.max().tz_convert("Asia/Shanghai")
+    n = days.dt.tz_convert("Asia/Shanghai").dt.date.nunique()
+    if lang == "en":
+        span = (f"Camera data {a:%Y-%m-%d} to {b:%Y-%m-%d} ({n} days)"
+                + ("" if in_month else f"; none in {month}, so the whole span is shown"))
+    else:
+        span = (f"视频数据覆盖 {a:%Y-%m-%d} 至 {b:%Y-%m-%d}（{n} 天）"
+                + ("" if in_month else f"；{month} 无数据，显示全部时段"))
+    return st, span
 
 
 def _all_townships(area_scores: pd.DataFrame, cur: str, prev: str | None) -> pd.DataFrame:

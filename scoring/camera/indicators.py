@@ -72,7 +72,7 @@ LEVELS: dict[str, str | None] = {
     "city": None,
 }
 
-PERIODS: tuple[str, ...] = ("hour", "day", "week", "all")
+PERIODS: tuple[str, ...] = ("hour", "day", "week", "month", "all")
 
 #: Time bands (code, 中文, English, first hour, last hour exclusive), local time. Night wraps.
 TIME_BANDS: tuple[tuple[str, str, str, int, int], ...] = (
@@ -269,6 +269,10 @@ def _period_expr(period: str) -> tuple[str, str]:
         return "q.dayn", _day_ts("pkey")
     if period == "week":
         return "q.weekn", _day_ts("pkey")
+    if period == "month":  # calendar month of the local date, as year * 12 + month - 1
+        local = "(DATE '1970-01-01' + CAST(q.dayn AS INTEGER))"
+        first = "date_diff('day', DATE '1970-01-01', make_date(CAST(pkey // 12 AS BIGINT), CAST(pkey % 12 + 1 AS BIGINT), 1))"
+        return f"(year({local}) * 12 + month({local}) - 1)", _day_ts(first)
     return "min(q.dayn) OVER ()", _day_ts("pkey")
 
 

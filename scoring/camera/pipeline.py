@@ -24,9 +24,9 @@ __all__ = ["DEFAULT_COMBOS", "CameraAnalyticsConfig", "run_camera_analytics"]
 DEFAULT_COMBOS: tuple[tuple[str, str], ...] = (
     ("camera", "week"), ("camera", "all"),
     ("road", "day"), ("road", "week"), ("road", "all"),
-    ("township", "day"), ("township", "week"), ("township", "all"),
-    ("county", "hour"), ("county", "day"), ("county", "week"), ("county", "all"),
-    ("city", "hour"), ("city", "day"), ("city", "week"), ("city", "all"),
+    ("township", "day"), ("township", "week"), ("township", "month"), ("township", "all"),
+    ("county", "hour"), ("county", "day"), ("county", "week"), ("county", "month"), ("county", "all"),
+    ("city", "hour"), ("city", "day"), ("city", "week"), ("city", "month"), ("city", "all"),
 )
 
 

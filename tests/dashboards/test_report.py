@@ -120,3 +120,20 @@ def test_pingan_report_command(view_store: Any, workdir: Path, tmp_path: Path) -
         app, ["report", "--period", "2026/10", "--out", str(out), "--config", str(cfg)]
     )
     assert bad.exit_code == 2
+
+
+def test_ebike_section_is_the_report_month_and_says_which_days(view_tables: dict) -> None:
+    """The camera world covers 2026-10-05..11: the October report shows October's month row
+    (not the whole span) and says so; a month without camera data falls back to the whole span
+    and says that instead."""
+    from dashboards.report.build import _street_indicators_of_month
+
+    ind, areas = view_tables["camera_indicators"], view_tables["areas"]
+    assert (ind["period"] == "month").any()
+    st, span = _street_indicators_of_month(ind, areas, "2026-10", "zh")
+    month = ind[(ind["level"] == "township") & (ind["period"] == "month")].set_index("unit_id")
+    assert len(st) == len(month) > 0
+    assert st.set_index("code")["rate_any"].to_dict() == pytest.approx(month["rate_any"].to_dict())
+    assert span == "视频数据覆盖 2026-10-05 至 2026-10-11（7 天）"
+    _, span_en = _street_indicators_of_month(ind, areas, "2026-11", "en")
+    assert span_en.endswith("none in 2026-11, so the whole span is shown")

@@ -147,3 +147,25 @@ def test_delivery_violation_shares(db: ind.CameraDB) -> None:
     assert city["delivery_violation_share"] == pytest.approx(2 / 4)
     assert city["viol_share_meituan"] == pytest.approx(1 / 4)
     assert city["viol_share_eleme"] == pytest.approx(1 / 4)
+
+
+def test_month_period_is_the_local_calendar_month() -> None:
+    """00:30 local on 1 August is still 31 July in UTC: it belongs to August's row."""
+    cams, _, _ = _world()
+    t_jul = pd.Timestamp("2026-07-31 23:50", tz=TZ)
+    t_aug = pd.Timestamp("2026-08-01 00:30", tz=TZ)
+    det = pd.DataFrame({
+        "detection_id": ["a", "b", "c"], "camera_id": ["c1", "c1", "c1"],
+        "ts": [t_jul, t_aug, t_aug], "vehicle_class": "ebike",
+        "violation": ["no_helmet", "none", "red_light"], "is_delivery": False, "platform": None,
+        "confidence": 0.9,
+    })
+    flow = pd.DataFrame({"camera_id": ["c1", "c1"],
+                         "interval_start": [t_jul.floor("15min"), t_aug.floor("15min")],
+                         "n_ebike": [4, 10], "n_tricycle": 0, "n_motorcycle": 0})
+    m = ind.indicators(ind.connect(cams, det, flow), "city", "month").set_index("period_start")
+    jul, aug = pd.Timestamp("2026-07-01", tz=TZ), pd.Timestamp("2026-08-01", tz=TZ)
+    assert list(m.index) == [jul, aug]
+    assert (m.loc[jul, "n_passes"], m.loc[jul, "n_violations"]) == (4, 1)
+    assert (m.loc[aug, "n_passes"], m.loc[aug, "n_violations"]) == (10, 1)
+    assert m.loc[aug, "rate_red_light"] == pytest.approx(0.1) and (m["period"] == "month").all()
