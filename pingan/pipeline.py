@@ -449,8 +449,16 @@ def stage_score(s: Settings, echo: Echo) -> dict[str, Any]:
 
 
 def latest_month(s: Settings) -> str:
-    """The month (YYYY-MM) of the latest published period."""
-    cs = _store(s).read("cell_scores", columns=["period"])
+    """The month (YYYY-MM) the report is about: the month of the latest event on record (the
+    last published period is the coming week's forecast, often already in the next month);
+    without events, the month of the latest published period."""
+    store = _store(s)
+    if store.exists("events"):
+        t = pd.to_datetime(store.read("events", columns=["occurred_at"])["occurred_at"]).dropna()
+        if len(t):
+            t = t.dt.tz_convert("Asia/Shanghai") if t.dt.tz is not None else t
+            return f"{t.max():%Y-%m}"
+    cs = store.read("cell_scores", columns=["period"])
     return str(cs["period"].max())[:7]
 
 

@@ -35,6 +35,11 @@ def test_every_stage_ran(demo_run: tuple) -> None:
               "warnings", "themes", "camera_indicators", "hotspots_h3", "quality", "model_validation"):
         assert st.exists(t), t
     assert figures["areas"]["county"] == 6  # Yiyang's six county-level divisions
+    # the two non-cell subject tables: SMI care outreach (restricted) and 两客一危 vehicles,
+    # whose GPS stream (the window's last days) falls inside the latest period's 4 weeks
+    assert st.exists("persons_agg") and len(st.read("persons_agg")) > 0
+    v = st.read("vehicles")
+    assert len(v) > 0 and v["period_start"].max() == st.read("features", columns=["period_start"])["period_start"].max()
 
 
 def test_views_are_consistent(demo_run: tuple) -> None:
@@ -69,6 +74,11 @@ def test_report_written(demo_run: tuple) -> None:
     html = s.workdir / "reports" / f"risk_index_{month}.html"
     assert pdf.stat().st_size > 10_000 and html.stat().st_size > 10_000
     assert pdf.read_bytes()[:5] == b"%PDF-"
+    # the report is about the month of the latest data, not the coming week's forecast month
+    from geo.store import open_store
+
+    last = open_store(s.store_url).read("events", columns=["occurred_at"])["occurred_at"].max()
+    assert month == f"{last.tz_convert('Asia/Shanghai'):%Y-%m}"
 
 
 def test_forecast_never_sees_its_week(demo_run: tuple) -> None:
