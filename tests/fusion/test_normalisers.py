@@ -266,6 +266,25 @@ def test_tokens_are_keyed():
     assert a[0] != b[0] and a[0].startswith("phone_") and a[1] is None
 
 
+def test_tokenise_gives_token_of_each_value():
+    """tokenise (batch, one-shot HMAC) and token (the definition) agree, values pinned."""
+    from fusion.pseudonymise import token
+
+    s = pd.Series(["+8613812345678", "湘H12345", None, "张三", "+8613812345678"])
+    for kind in ("phone", "plate", "name"):
+        got = tokenise(s, "secret-one-0123456", kind).tolist()
+        assert got == [None if v is None else token(v, "secret-one-0123456", kind) for v in s]
+    assert (
+        token("+8613812345678", "secret-one-0123456", "phone")
+        == "phone_"
+        + (
+            __import__("hmac")
+            .new(b"secret-one-0123456", b"phone:+8613812345678", "sha256")
+            .hexdigest()[:24]
+        )
+    )
+
+
 def test_addresses_abbreviated_admin_names_and_rural_roads():
     from fusion.normalise.addresses import AdminTable
 
