@@ -907,46 +907,86 @@ def _no_gc() -> Iterator[None]:
 _IN_PROCESS = frozenset({"std_address", "grids"})
 
 
+#: source bytes of the files handed to the workers and not yet written, at most (results wait
+#: in this process, as Arrow, until their turn in folder order)
+_AHEAD_BYTES = 512 << 20
+
+_WORKER_CTX: NormaliseContext | None = None
+
+
+def _init_worker(ctx: NormaliseContext) -> None:
+    """Worker initialiser: the normalisation context, received once (a gazetteer pickles to
+    MBs at full scale) instead of with every file."""
+    global _WORKER_CTX
+    _WORKER_CTX = ctx
+
+
+def _load_in_worker(task: tuple[str, str, str]) -> tuple[str, NormalisedFeed]:
+    assert _WORKER_CTX is not None, "worker started without its context"
+    return _load_file(task, _WORKER_CTX, True)
+
+
 class _Loader:
     """Hands out each file's ``(encoding, NormalisedFeed)`` in folder order.
 
     With ``n_workers`` > 1 every file of the other feeds is read and normalised in worker
-    processes, up to ``n_workers + 2`` files ahead of the one asked for, so the workers keep
-    normalising while this process writes (the store writes are a fifth of a load). The workers
-    start at once (they boot while ``std_address`` loads here); files are handed to them, each
-    with ``ctx`` (~0.4 MB pickled), once the gazetteer (``std_address``, first in registry
-    order) is in ``ctx``."""
+    processes, while this process writes the results in folder order (the order decides which
+    sighting of a repeated record is kept). Files are handed out in that order as long as the
+    files handed out and not yet written hold at most ``_AHEAD_BYTES`` (not a fixed number of
+    files: a few files ahead, one big file kept one worker busy while the other ran out of
+    work); a file asked for and not yet handed out goes at once. The fork server starts at once (it
+    imports while ``std_address`` loads here); the workers start, each with ``ctx``, when the
+    first file is handed out, once the gazetteer (``std_address``, first in registry order) is
+    in ``ctx``."""
 
     def __init__(
         self, groups: dict[str, list[Path]], folder: str | Path, ctx: NormaliseContext, n: int
     ) -> None:
         self._ctx, self._folder, self._n = ctx, str(folder), n
-        self._queue = [
-            (fid, p) for fid, paths in groups.items() if fid not in _IN_PROCESS for p in paths
-        ]
+        files = [(fid, p) for fid, paths in groups.items() if fid not in _IN_PROCESS for p in paths]
+        self._size = {(fid, str(p)): p.stat().st_size for fid, p in files}
+        self._queue = files
         self._next = 0
         self._futures: dict[tuple[str, str], Any] = {}
+        self._done: set[tuple[str, str]] = set()
+        self._ahead = 0
         self._pool: Any = None
-        if n > 1 and self._queue:  # start the workers now: they boot while std_address loads
-            self._pool = _start_pool(n)
-            for _ in range(n):
-                self._pool.submit(int)  # spawns one worker per call while none is idle
+        self._parallel = n > 1 and bool(files)
+        if self._parallel:  # the fork server imports while std_address loads here
+            _start_fork_server()
+
+    def _submit(self, fid: str, p: Path) -> None:
+        if self._pool is None:
+            self._pool = _start_pool(self._n, self._ctx)
+        key = (fid, str(p))
+        self._futures[key] = self._pool.submit(_load_in_worker, (str(p), fid, self._folder))
+        self._ahead += self._size[key]
 
     def _fill(self) -> None:
-        while self._next < len(self._queue) and len(self._futures) < self._n + 2:
+        while self._next < len(self._queue):
             fid, p = self._queue[self._next]
+            key = (fid, str(p))
+            if key in self._futures or key in self._done:
+                self._next += 1
+                continue
+            if self._futures and self._ahead + self._size[key] > _AHEAD_BYTES:
+                return
+            self._submit(fid, p)
             self._next += 1
-            self._futures[(fid, str(p))] = self._pool.submit(
-                _load_file, (str(p), fid, self._folder), self._ctx, True
-            )
 
     def result(self, fid: str, path: Path) -> tuple[str, NormalisedFeed]:
-        if self._pool is not None and fid != "std_address":
-            self._fill()  # the gazetteer is in ctx once std_address is loaded: files go ahead
-        if self._pool is None or fid in _IN_PROCESS:
+        if not self._parallel or fid in _IN_PROCESS:
+            if self._parallel and fid != "std_address":
+                self._fill()  # the gazetteer is in ctx once std_address is loaded: files go
             return _load_file((str(path), fid, self._folder), self._ctx)
-        fut = self._futures.pop((fid, str(path)))
+        key = (fid, str(path))
+        if key not in self._futures:
+            self._submit(fid, path)
+        self._fill()
+        fut = self._futures.pop(key)
         out = fut.result()
+        self._ahead -= self._size[key]
+        self._done.add(key)
         self._fill()
         return out
 
@@ -967,18 +1007,28 @@ _WORKER_MODULES = [
 ]
 
 
-def _start_pool(n: int) -> Any:
-    """Worker processes from a fork server: a fresh interpreter (not a fork of this process,
-    which holds pyarrow/GEOS threads and open store connections) that imports the workers'
-    modules once and forks each worker ready to run, so a worker starts in milliseconds instead
-    of re-importing pandas/pyarrow/pandera (~1.5 CPU-seconds each). The server lives as long
-    as this process, so later loads start their workers at once."""
+def _start_fork_server() -> None:
+    """Start the workers' fork server now (see :func:`_start_pool`), without waiting for it."""
+    import multiprocessing as mp
+    from multiprocessing import forkserver
+
+    mp.get_context("forkserver").set_forkserver_preload(_WORKER_MODULES)  # read at its start
+    forkserver.ensure_running()
+
+
+def _start_pool(n: int, ctx: NormaliseContext) -> Any:
+    """``n`` worker processes, each given ``ctx`` once, forked by a fork server: a fresh
+    interpreter (not a fork of this process, which holds pyarrow/GEOS threads and open store
+    connections) that imports the workers' modules once and forks each worker ready to run, so
+    a worker starts in milliseconds instead of re-importing pandas/pyarrow/pandera (~1.5
+    CPU-seconds each). The server lives as long as this process: later loads start at once."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(_WORKER_MODULES)  # only read when the server starts
-    return ProcessPoolExecutor(n, mp_context=ctx)
+    _start_fork_server()
+    return ProcessPoolExecutor(
+        n, mp_context=mp.get_context("forkserver"), initializer=_init_worker, initargs=(ctx,)
+    )
 
 
 def _default_workers(groups: dict[str, list[Path]]) -> int:
