@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -88,6 +90,11 @@ def _text_and_blank_arrow(s: pd.Series) -> tuple[pd.Series, np.ndarray] | None:
         arr = pa.array(s.to_numpy(), type=pa.string(), from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
+    n = len(arr)
+    if n >= 4096:  # mostly distinct values (ids, paths): value by value, no dictionary
+        sample = s.to_numpy()[:: n // 2048]
+        if len(pd.unique(sample)) > 0.95 * len(sample):
+            return _text_and_blank_distinct(arr, s.index)
     enc = pc.dictionary_encode(arr)
     idx = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
     uniq = enc.dictionary
@@ -106,3 +113,28 @@ def _text_and_blank_arrow(s: pd.Series) -> tuple[pd.Series, np.ndarray] | None:
     txt_u = np.append(txt_u, "")
     blank_u = np.append(blank_u, True)
     return pd.Series(txt_u[idx], index=s.index, dtype=object), blank_u[idx]
+
+
+def _text_and_blank_distinct(arr: Any, index: pd.Index) -> tuple[pd.Series, np.ndarray]:
+    """:func:`_text_and_blank_arrow` without the dictionary, for columns of mostly distinct
+    values (hashing them into a dictionary would cost more than it saves): the same steps
+    on every value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    valid = arr.is_valid().to_numpy(zero_copy_only=False)
+    ascii_ = pc.string_is_ascii(arr).fill_null(True).to_numpy(zero_copy_only=False)
+    trimmed = pc.ascii_trim(arr, _PY_WHITESPACE[:10])
+    txt = trimmed.fill_null("").to_numpy(zero_copy_only=False).astype(object, copy=False)
+    blank = pc.is_in(pc.ascii_lower(trimmed), pa.array(sorted(_BLANKS))).to_numpy(
+        zero_copy_only=False
+    )
+    blank = np.asarray(blank, dtype=object)
+    blank = np.where(valid, blank, True).astype(bool)
+    other = np.flatnonzero(~ascii_ & valid)
+    if len(other):  # non-ASCII values: unicodedata, once per distinct value
+        codes, uniq = pd.factorize(arr.take(pa.array(other)).to_numpy(zero_copy_only=False))
+        rest = _as_text(pd.Series(uniq, dtype=object))
+        txt[other] = rest.to_numpy(dtype=object)[codes]
+        blank[other] = is_blank(rest)[codes]
+    return pd.Series(txt, index=index, dtype=object), blank

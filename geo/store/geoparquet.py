@@ -540,12 +540,17 @@ def _partition_rows(enc: fr.Encoded, info: TableInfo) -> dict[tuple[Any, ...], n
     sorted order with NULL last: what ``groupby(partition_columns, dropna=False, sort=True)
     .indices`` gives, by one factorize for the usual single partition column."""
     pcols = list(info.partition_columns)
-    keys = fr.from_arrow(enc.table.select(pcols), info, pcols)
-    if len(pcols) > 1:
-        groups = keys.groupby(pcols, dropna=False, sort=True).indices
-        return {k if isinstance(k, tuple) else (k,): v for k, v in groups.items()}
-    codes, uniq = pd.factorize(keys[pcols[0]], sort=True)  # NULL → -1
-    labels = list(uniq)
+    c = pcols[0]
+    if len(pcols) == 1 and info.kinds[c] in ("str", "string") and not enc.table[c].null_count:
+        codes, uniq = enc.factorize(c)  # text without NULLs (periods): in Arrow
+        labels = [str(u) for u in uniq]
+    else:
+        keys = fr.from_arrow(enc.table.select(pcols), info, pcols)
+        if len(pcols) > 1:
+            groups = keys.groupby(pcols, dropna=False, sort=True).indices
+            return {k if isinstance(k, tuple) else (k,): v for k, v in groups.items()}
+        codes, uniq = pd.factorize(keys[c], sort=True)  # NULL → -1
+        labels = list(uniq)
     if (codes < 0).any():
         codes = np.where(codes < 0, len(labels), codes)
         labels.append(None)

@@ -350,3 +350,25 @@ def test_text_arrow_fast_path_declines_mixed_types():
 
     assert _text_and_blank_arrow(pd.Series(["a", 1.5, None] * 30, dtype=object)) is None
     assert _text_and_blank_arrow(pd.Series([1, 2, 3] * 30)) is None
+
+
+def test_text_and_blank_distinct_values_path_matches_per_value_cleaning():
+    """Columns of mostly distinct values skip the dictionary: same text and blanks as cleaning
+    each value with _as_text/is_blank (NFKC, strip, blank words), non-ASCII included."""
+    from fusion.normalise import _text
+
+    special = ["ＡＢ１２", None, " null ", "无", "—", "", " - ", "湘H1234５", "\u3000湘A0001\u3000"]
+    vals = [special[(i // 97) % len(special)] if i % 97 == 0 else f" ID{i}\t" for i in range(9000)]
+    vals += [f"湘A{i}" for i in range(3000)]
+    s = pd.Series(vals, dtype=object)
+    n = len(s)
+    sample = s.to_numpy()[:: n // 2048]
+    assert len(pd.unique(sample)) > 0.95 * len(sample)  # the distinct path is the one taken
+    txt, blank = _text.text_and_blank(s)
+    filled = s.where(s.notna(), None)
+    ref_txt = _text._as_text(filled)
+    ref_blank = _text.is_blank(ref_txt) | s.isna().to_numpy()
+    assert txt.tolist() == ref_txt.tolist()
+    assert blank.tolist() == ref_blank.tolist()
+    assert txt[1] == "ID1" and txt[0] == "AB12" and txt[n - 1] == "湘A2999"
+    assert blank[97] and not blank[0]
