@@ -726,7 +726,8 @@ def ingest_folder(
     content hash). ``echo`` receives the per-feed reconciliation lines. ``workers`` processes
     read and normalise the files (all feeds but ``std_address`` and ``grids``) ahead, in
     parallel, while this process writes (default: 2 when the folder holds more than 50 MB and
-    the machine has 2+ cores, else 1 = in this process); writing stays in file order.
+    the machine has 2+ cores, else 1 = in this process); a feed's files are written in file
+    order, feeds as their files come back (the report and the shared tables in folder order).
     """
     import time
 
@@ -766,9 +767,16 @@ def ingest_folder(
                 if analytic.exists(feed_table("grids"))
                 else None
             )
-            for fid, paths in groups.items():
+            # feeds are written as their files come back (files of a feed in order: the
+            # first sighting of a repeated record wins); what goes to the shared tables and
+            # the report is gathered per feed and put in folder order after the loop
+            done: dict[str, dict[str, list[Any]]] = {}
+            for fid in loader.feed_order():
+                paths = groups[fid]
                 contract = get(fid)
                 n_in = n_acc = n_q = 0
+                mine: dict[str, list[Any]] = {"q": [], "ev": [], "log": [], "files": []}
+                done[fid] = mine
                 if fid != "std_address" and ctx.gazetteer is None and gaz is not None:
                     ctx.gazetteer, ctx.admin = gazetteer_keys(gaz), _admin(gaz, city)
                 for p in paths:
@@ -779,7 +787,7 @@ def ingest_folder(
                     if len(res.raw.columns) > 2:
                         _append_new(raw_store, table, res.raw, seen_raw, "row_hash", ["period"])
                     if len(res.quarantine):
-                        quarantined.append(
+                        mine["q"].append(
                             res.quarantine.assign(
                                 _key=res.quarantine["feed"]
                                 + ":"
@@ -787,12 +795,12 @@ def ingest_folder(
                             )
                         )
                     if fid in event_feeds and len(res.analytic):
-                        events.append(
+                        mine["ev"].append(
                             build_events(
                                 res.analytic, contract, ctx.secret, grids, counties, h3_resolution
                             )
                         )
-                    logs.append(
+                    mine["log"].append(
                         {
                             "feed": fid,
                             "file": str(p.relative_to(folder)),
@@ -805,7 +813,7 @@ def ingest_folder(
                             "loaded_at": loaded_at,
                         }
                     )
-                    report.files.append(
+                    mine["files"].append(
                         FileLoad(
                             fid,
                             str(p.relative_to(folder)),
@@ -830,9 +838,15 @@ def ingest_folder(
                     if fid == "grids":
                         grids = res.analytic
                 r = reconcile(fid, n_in, n_acc, n_q)
-                report.reconciliations[fid] = r
+                mine["rec"] = [r]
                 if echo:
                     echo(r.line())
+            for fid in groups:  # folder (registry) order, as if loaded one feed after another
+                quarantined += done[fid]["q"]
+                events += done[fid]["ev"]
+                logs += done[fid]["log"]
+                report.files += done[fid]["files"]
+                report.reconciliations[fid] = done[fid]["rec"][0]
             if quarantined:
                 q = pd.concat(quarantined, ignore_index=True)
                 _append_new(analytic, QUARANTINE_TABLE, q, seen, "_key", None)
@@ -943,6 +957,7 @@ class _Loader:
         self, groups: dict[str, list[Path]], folder: str | Path, ctx: NormaliseContext, n: int
     ) -> None:
         self._ctx, self._folder, self._n = ctx, str(folder), n
+        self._groups = groups
         files = [(fid, p) for fid, paths in groups.items() if fid not in _IN_PROCESS for p in paths]
         self._size = {(fid, str(p)): p.stat().st_size for fid, p in files}
         self._queue = files
@@ -989,6 +1004,31 @@ class _Loader:
         self._done.add(key)
         self._fill()
         return out
+
+    def feed_order(self) -> Iterator[str]:
+        """The feeds in the order to write them: folder order, except that a feed whose files
+        are all back from the workers goes before one still waiting (so this process writes
+        while a big file is being read). Feeds read here (``std_address``, ``grids``: the
+        others need them) keep their place."""
+        rest = list(self._groups)
+        while rest:
+            pick = rest[0]
+            if self._parallel and pick not in _IN_PROCESS and not self._all_back(pick):
+                for fid in rest:
+                    if fid in _IN_PROCESS:
+                        break
+                    if self._all_back(fid):
+                        pick = fid
+                        break
+            rest.remove(pick)
+            yield pick
+
+    def _all_back(self, fid: str) -> bool:
+        for p in self._groups[fid]:
+            f = self._futures.get((fid, str(p)))
+            if f is None or not f.done():
+                return False
+        return True
 
     def close(self) -> None:
         if self._pool is not None:

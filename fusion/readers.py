@@ -131,7 +131,7 @@ def _read_csv_arrow(text: str) -> pd.DataFrame | None:
         )
     except pa.ArrowInvalid:
         return None
-    return table.to_pandas()
+    return table.to_pandas(split_blocks=True)  # no consolidation copy into 2-D blocks
 
 
 def read_csv(path: str | Path) -> RawTable:
@@ -488,7 +488,7 @@ def read_parquet(path: str | Path) -> RawTable:
     if p.stat().st_size == 0:
         raise BadFileError(p, "文件为空 empty file")
     try:
-        df = pq.read_table(p).to_pandas()
+        df = pq.read_table(p).to_pandas(split_blocks=True)  # no consolidation copy
     except (pa.ArrowInvalid, OSError) as e:
         raise BadFileError(p, f"Parquet 文件损坏 corrupt or truncated parquet ({e})") from None
     df.insert(0, ROW, np.arange(1, len(df) + 1, dtype=np.int64))
