@@ -1010,16 +1010,25 @@ class _Loader:
         are all back from the workers goes before one still waiting (so this process writes
         while a big file is being read). Feeds read here (``std_address``, ``grids``: the
         others need them) keep their place."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+
         rest = list(self._groups)
         while rest:
             pick = rest[0]
-            if self._parallel and pick not in _IN_PROCESS and not self._all_back(pick):
-                for fid in rest:
-                    if fid in _IN_PROCESS:
-                        break
-                    if self._all_back(fid):
-                        pick = fid
-                        break
+            while self._parallel and pick not in _IN_PROCESS and not self._all_back(pick):
+                ready = next((f for f in rest if f not in _IN_PROCESS and self._all_back(f)), None)
+                if ready is not None:
+                    pick = ready
+                    break
+                pending = [
+                    fut
+                    for f in rest
+                    for p in self._groups[f]
+                    if (fut := self._futures.get((f, str(p)))) is not None and not fut.done()
+                ]
+                if not pending:
+                    break  # nothing handed out yet: the first feed in order (result() sends it)
+                wait(pending, return_when=FIRST_COMPLETED)
             rest.remove(pick)
             yield pick
 
