@@ -123,3 +123,26 @@ def test_encoded_factorize_is_sorted_pandas_factorize():
     codes, uniq = fr.encode(df).factorize("period")
     c2, u2 = pd.factorize(df["period"], sort=True)
     assert codes.tolist() == c2.tolist() and list(uniq) == list(u2)
+
+
+def test_dictionary_pages_for_repeating_text_only(tmp_path):
+    import pyarrow as pa
+
+    from geo.store.geoparquet import _dictionary_columns, _write_file
+
+    n = 5000
+    tbl = pa.table(
+        {
+            "id": [f"D{i:09d}" for i in range(n)],
+            "camera": [f"C{i % 300}" for i in range(n)],
+            "period": ["2026-07"] * n,
+            "row_hash": list(range(n)),
+        }
+    )
+    assert _dictionary_columns(tbl) == ["camera", "period"]
+    assert _dictionary_columns(tbl.slice(0, 10)) == ["id", "camera", "period"]  # small: all text
+    _write_file(tbl, tmp_path / "x.parquet")
+    meta = pq.read_metadata(tmp_path / "x.parquet").row_group(0)
+    enc = {meta.column(i).path_in_schema: meta.column(i).encodings for i in range(4)}
+    assert "RLE_DICTIONARY" in enc["camera"] and "RLE_DICTIONARY" not in enc["id"]
+    assert pq.read_table(tmp_path / "x.parquet").equals(tbl)
