@@ -923,7 +923,7 @@ _IN_PROCESS = frozenset({"std_address", "grids"})
 
 #: source bytes of the files handed to the workers and not yet written, at most (results wait
 #: in this process, as Arrow, until their turn in folder order)
-_AHEAD_BYTES = 512 << 20
+_AHEAD_BYTES = 64 << 20
 
 _WORKER_CTX: NormaliseContext | None = None
 
