@@ -3,11 +3,12 @@
 中文实体比对基础：姓名拼音键（含姓氏读音表：单→shan，曾→zeng，解→xie ...）与按字符（Unicode 码位）
 计算的编辑距离 / Jaro-Winkler。
 
-Why not Splink's / DuckDB's own string distances: DuckDB's ``levenshtein`` and
+Why not Splink's / DuckDB's own string distances: DuckDB 1.x's ``levenshtein`` and
 ``jaro_winkler_similarity`` work on UTF-8 *bytes*. A Chinese character is 3 bytes, so
-``levenshtein('张伟', '张玮')`` is 3 (not 1) and ``jaro_winkler_similarity`` is 0.67: one wrong
-character in a two-character name looks like a different person, and thresholds tuned on Latin
-names mean nothing. Here strings become arrays of code points (``numpy`` ``U`` dtype viewed as
+``levenshtein('张伟', '张玮')`` is 3 (not 1) there: one wrong character in a two-character name
+looks like a different person, and thresholds tuned on Latin names mean nothing. DuckDB 2.0
+counts characters, but ``pyproject.toml`` admits DuckDB ≥ 1.0, so the distance must not depend
+on which one is installed. Here strings become arrays of code points (``numpy`` ``U`` dtype viewed as
 ``uint32``) and the dynamic programme runs vectorised over all pairs at once.
 
 On other Splink backends the code-point distance already exists natively: PostgreSQL's

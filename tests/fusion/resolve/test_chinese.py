@@ -56,8 +56,8 @@ def test_fuzzy_pinyin_folds_dialect_confusions() -> None:
 
 
 def test_levenshtein_counts_characters_not_bytes() -> None:
-    # DuckDB's byte-wise distance says 3: the reason this module exists.
-    assert duckdb.connect().execute("select levenshtein('张伟','张玮')").fetchone()[0] == 3
+    # DuckDB 1.x's byte-wise distance said 3 (the reason this module exists); DuckDB 2 counts
+    # characters. Ours must say 1 whatever DuckDB is installed.
     d = levenshtein(
         ["张伟", "kitten", "", "欧阳娜娜", "abc", None],
         ["张玮", "sitting", "ab", "欧阳娜", None, None],
