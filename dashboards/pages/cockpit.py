@@ -105,10 +105,15 @@ def _map(lang: str) -> Any:
         overlays.insert(
             1,
             dl.Overlay(
+                # Under the cells (their pane is at z-index 350, Leaflet's overlayPane at 400):
+                # the dense urban road grid would otherwise grey out the city centres at city
+                # zoom. A deployment's own tiles (also in tilePane) draw over these roads.
                 dl.GeoJSON(
                     id="roads",
                     data=roads,
                     style={"variable": "pingan.roadStyle"},
+                    pane="tilePane",
+                    interactive=False,
                 ),
                 name=t("roads", lang),
                 checked=True,
