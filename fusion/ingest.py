@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -767,6 +767,10 @@ def ingest_folder(
                 if analytic.exists(feed_table("grids"))
                 else None
             )
+            if "std_address" not in groups:  # the stored gazetteer is final for this load
+                if gaz is not None:
+                    ctx.gazetteer, ctx.admin = gazetteer_keys(gaz), _admin(gaz, city)
+                loader.gazetteer_ready(ctx.gazetteer, ctx.admin)
             # feeds are written as their files come back (files of a feed in order: the
             # first sighting of a repeated record wins); what goes to the shared tables and
             # the report is gathered per feed and put in folder order after the loop
@@ -837,6 +841,8 @@ def ingest_folder(
                         ctx.gazetteer, ctx.admin = gazetteer_keys(gaz), _admin(gaz, city)
                     if fid == "grids":
                         grids = res.analytic
+                if fid == "std_address":  # all its files in: address feeds can go
+                    loader.gazetteer_ready(ctx.gazetteer, ctx.admin)
                 r = reconcile(fid, n_in, n_acc, n_q)
                 mine["rec"] = [r]
                 if echo:
@@ -945,9 +951,27 @@ def _init_worker(ctx: NormaliseContext) -> None:
     _WORKER_CTX = ctx
 
 
-def _load_in_worker(task: tuple[str, str, str]) -> tuple[str, NormalisedFeed]:
+_WORKER_GAZ: str | None = None
+
+
+def _load_in_worker(task: tuple[str, str, str, str | None]) -> tuple[str, NormalisedFeed]:
+    """One file in a worker; ``task`` = (path, feed, folder, gazetteer pickle file or None
+    for a feed that matches no addresses)."""
+    global _WORKER_GAZ
     assert _WORKER_CTX is not None, "worker started without its context"
-    return _load_file(task, _WORKER_CTX, True)
+    path, fid, folder, gaz = task
+    if gaz is not None and gaz != _WORKER_GAZ:  # once per worker and load
+        import pickle
+
+        with open(gaz, "rb") as f:
+            _WORKER_CTX.gazetteer, _WORKER_CTX.admin = pickle.load(f)
+        _WORKER_GAZ = gaz
+    return _load_file((path, fid, folder), _WORKER_CTX, True)
+
+
+def _needs_gazetteer(fid: str) -> bool:
+    """Whether normalising ``fid`` matches addresses against the gazetteer."""
+    return fid != "std_address" and any(f.kind == "address" for f in get(fid).fields)
 
 
 class _Loader:
@@ -975,32 +999,64 @@ class _Loader:
         # written a feed's files in order, the shared tables in folder order
         self._queue = sorted(files, key=lambda f: -_cost(f[1], self._size[(f[0], str(f[1]))]))
         self._next = 0
+        # feeds that match addresses wait for the gazetteer (sent through a pickle file once
+        # std_address is loaded); the others start at once, while std_address loads here
+        self._needs_gaz = {fid for fid in groups if _needs_gazetteer(fid)}
+        self._gaz_file: str | None = None
+        self._gaz_ready = False
         self._futures: dict[tuple[str, str], Any] = {}
         self._done: set[tuple[str, str]] = set()
         self._ahead = 0
         self._pool: Any = None
         self._parallel = n > 1 and bool(files)
-        if self._parallel:  # the fork server imports while std_address loads here
-            _start_fork_server()
+        if self._parallel:  # the workers start at once, on what needs no gazetteer
+            self._fill()
+
+    def gazetteer_ready(self, gazetteer: pd.DataFrame | None, admin: AdminTable | None) -> None:
+        """The gazetteer (and admin names) the address feeds need, final for this load:
+        written once to a pickle file each worker reads once; address feeds go from now on."""
+        if self._gaz_ready:
+            return
+        self._gaz_ready = True
+        if self._parallel and gazetteer is not None:
+            import pickle
+            import tempfile
+
+            fd, name = tempfile.mkstemp(prefix="pingan_gazetteer_", suffix=".pickle")
+            with open(fd, "wb") as f:
+                pickle.dump((gazetteer, admin), f, protocol=pickle.HIGHEST_PROTOCOL)
+            self._gaz_file = name
+        if self._parallel:
+            self._fill()
 
     def _submit(self, fid: str, p: Path) -> None:
         if self._pool is None:
-            self._pool = _start_pool(self._n, self._ctx)
+            self._pool = _start_pool(self._n, replace(self._ctx, gazetteer=None, admin=None))
         key = (fid, str(p))
-        self._futures[key] = self._pool.submit(_load_in_worker, (str(p), fid, self._folder))
+        gaz = self._gaz_file if fid in self._needs_gaz else None
+        assert fid not in self._needs_gaz or self._gaz_ready, f"{fid} handed out before gazetteer"
+        self._futures[key] = self._pool.submit(_load_in_worker, (str(p), fid, self._folder, gaz))
         self._ahead += self._size[key]
 
     def _fill(self) -> None:
-        while self._next < len(self._queue):
-            fid, p = self._queue[self._next]
+        i = self._next
+        while i < len(self._queue):
+            fid, p = self._queue[i]
             key = (fid, str(p))
             if key in self._futures or key in self._done:
-                self._next += 1
+                if i == self._next:
+                    self._next += 1
+                i += 1
+                continue
+            if fid in self._needs_gaz and not self._gaz_ready:
+                i += 1  # comes back to it once the gazetteer is there
                 continue
             if self._futures and self._ahead + self._size[key] > _AHEAD_BYTES:
                 return
             self._submit(fid, p)
-            self._next += 1
+            if i == self._next:
+                self._next += 1
+            i += 1
 
     def result(self, fid: str, path: Path) -> tuple[str, NormalisedFeed]:
         if not self._parallel or fid in _IN_PROCESS:
@@ -1057,6 +1113,8 @@ class _Loader:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
+        if self._gaz_file is not None:
+            Path(self._gaz_file).unlink(missing_ok=True)
 
 
 #: modules the worker processes need, imported once by the fork server (not once per worker)

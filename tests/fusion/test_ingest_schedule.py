@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pandas as pd
+
 from fusion.ingest import _cost, _Loader
 
 
@@ -27,6 +29,40 @@ def test_costliest_files_are_handed_out_first(tmp_path: Path) -> None:
     loader = _Loader(groups, tmp_path, ctx=None, n=1)  # type: ignore[arg-type]
     order = [fid for fid, _p in loader._queue]
     assert order == ["ebike_detections", "hukou", "ebike_flow", "calls_110"]
-    assert _cost(Path("h.xlsx"), 2**20) > _cost(Path("d.parquet"), 2**20) > _cost(
-        Path("c.csv"), 2**20
+    assert (
+        _cost(Path("h.xlsx"), 2**20) > _cost(Path("d.parquet"), 2**20) > _cost(Path("c.csv"), 2**20)
     )
+
+
+def test_only_address_feeds_wait_for_the_gazetteer() -> None:
+    """Workers start on the other feeds while std_address loads in the writing process."""
+    from fusion.ingest import _needs_gazetteer
+
+    assert _needs_gazetteer("hukou")
+    assert not _needs_gazetteer("ebike_detections")
+    assert not _needs_gazetteer("std_address")
+
+
+def test_parallel_address_matching_uses_the_gazetteer(tmp_path: Path) -> None:
+    """With workers started before std_address is loaded, address feeds still match against
+    it: address ids and scores as in a one-process load."""
+    from fusion.ingest import ingest_folder
+    from geo.store import open_store
+    from tests.fusion.test_ingest_pipeline import SECRET, write_city
+
+    folder = write_city(tmp_path / "city")
+    one, two = str(tmp_path / "one"), str(tmp_path / "two")
+    ingest_folder(folder, one, secret=SECRET, city="430900", workers=1)
+    ingest_folder(folder, two, secret=SECRET, city="430900", workers=2)
+    a, b = open_store(one), open_store(two)
+    checked = 0
+    for t in a.tables():
+        names = [c for c, _k in a.info(t).columns]
+        if not {"address_id", "match_score", "row_hash"} <= set(names):
+            continue
+        cols = ["row_hash", "address_id", "match_score"]
+        x = a.read(t, columns=cols).sort_values("row_hash", ignore_index=True)
+        y = b.read(t, columns=cols).sort_values("row_hash", ignore_index=True)
+        pd.testing.assert_frame_equal(x, y)
+        checked += int(x["address_id"].notna().sum())
+    assert checked > 0  # some addresses were matched at all
