@@ -40,8 +40,11 @@ def method_scores(bins: dict[str, EventBins], grid: CellGrid, origin: pd.Timesta
         "kde": kde,
         "hotspot": baselines.hotspot_scores(b_hist, grid, o),
     }
+    prior = f.models[category].prior
     notes = {"naive_weeks": weeks, "kde_bandwidth_m": bw, "p_event": pred["p_event"].to_numpy(),
-             "reliability": f.models[category].reliability}
+             "reliability": f.models[category].reliability,
+             "prior_tau_days": prior.tau_days if prior is not None else np.nan,
+             "prior_bandwidth_m": prior.bandwidth_m if prior is not None else np.nan}
     return scores, notes.pop("p_event"), notes
 
 
@@ -78,6 +81,8 @@ def backtest(events: pd.DataFrame, grid: CellGrid, origin: pd.Timestamp | str, c
             t["log_loss"] = np.where(t["method"] == "xgboost", log_loss(p_event, y), np.nan)
             t["naive_weeks"] = notes["naive_weeks"]
             t["kde_bandwidth_m"] = notes["kde_bandwidth_m"]
+            t["prior_tau_days"] = notes["prior_tau_days"]
+            t["prior_bandwidth_m"] = notes["prior_bandwidth_m"]
             if truth is not None and (cat, label) in truth:
                 lam = np.asarray(truth[(cat, label)], dtype=float)
                 t["pei_truth"] = [truth_pei(scores[m], lam, areas, r.area if r.area > 0 else 0.0)

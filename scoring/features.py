@@ -12,6 +12,9 @@ area at resolution R). Output: one row per (``h3``, ``period_start``) with
                       (``p8_``/``p7_`` at the default resolution 9)
 - optional ``ph_{cat}`` (prospective hotspot, Bowers & Johnson 2004) and ``kde_{cat}_{w}w``
   (Gaussian grid smoothing of the w-week counts)
+- optional ``dk_{cat}_{τ}d_{σ}m`` decayed intensity: events of the last ``history_days``
+  weighted ``exp(-age/τ)`` and smoothed with a Gaussian of bandwidth ``σ`` metres (0 = the
+  cell alone), divided by its mean over the study area (1 = a city-average cell)
 - ``ctx_*``           static context passed through per cell
 - ``cal_holiday_days, cal_workdays, cal_weekday, cal_month`` of the target period
 
@@ -252,6 +255,32 @@ def prospective_hotspot(bins: EventBins, grid: CellGrid, query_days: np.ndarray,
     return np.asarray(grid.kernel(grid.rings_for(radius_m)) @ w, dtype=np.float32)
 
 
+def smoothing_kernel(grid: CellGrid, bandwidth_m: float) -> sp.csr_matrix:
+    """Gaussian kernel ``exp(-d²/2σ²)`` over the cells within 3σ (identity for σ = 0)."""
+    if bandwidth_m <= 0:
+        return sp.identity(grid.n, format="csr")
+    return grid.kernel(max(1, int(np.ceil(3 * bandwidth_m / grid.spacing_m))), "gaussian", bandwidth_m=bandwidth_m)
+
+
+def decayed_intensity(bins: EventBins, grid: CellGrid, query_days: np.ndarray, tau_days: float,
+                      bandwidths_m: Sequence[float] = (0.0,), history_days: int = 1827) -> list[np.ndarray]:
+    """Relative decayed intensity per cell, one (cells × queries) array per bandwidth.
+
+    ``sum exp(-age/τ) · exp(-d²/2σ²)`` over the events of the ``history_days`` days before each
+    query day (age in days, 0 = the day before; ``d`` the centre distance in metres), divided
+    by its mean over the grid's cells at that query (all zeros when there is no event yet).
+    """
+    lags = np.arange(int(history_days))
+    m = window_matrix(bins.cell_idx, bins.day, grid.n, query_days, lags, np.exp(-lags / float(tau_days)))
+    m = m.astype(np.float64)
+    out = []
+    for bw in bandwidths_m:
+        v = np.asarray(smoothing_kernel(grid, bw) @ m) if bw > 0 else m
+        mean = v.mean(axis=0, keepdims=True)
+        out.append(np.divide(v, mean, out=np.zeros_like(v), where=mean > 0).astype(np.float32))
+    return out
+
+
 def parent_counts(bins: EventBins, grid: CellGrid, parent_res: int, query_days: np.ndarray,
                   weeks: float) -> np.ndarray:
     """Counts in each grid cell's parent at ``parent_res`` (all events of the parent, including
@@ -282,6 +311,9 @@ class FeatureSpec:
     hotspot: bool = False                           # ph_{cat}
     kde_windows: Sequence[int] = ()                 # kde_{cat}_{w}w
     kde_bandwidth_m: float = 250.0
+    decay_days: Sequence[float] = ()               # dk_{cat}_{τ}d_{σ}m, τ in days
+    decay_bandwidths_m: Sequence[float] = (0.0,)   # σ in metres (0 = the cell alone)
+    history_days: int = 1827                       # how far back dk_ features look
     calendar: bool = True
 
 
@@ -299,6 +331,7 @@ def feature_names(categories: Sequence[str], res: int = 9, spec: FeatureSpec | N
         if spec.hotspot:
             names.append(f"ph_{cat}")
         names += [f"kde_{cat}_{w}w" for w in spec.kde_windows]
+        names += [decay_name(cat, t, b) for t in spec.decay_days for b in spec.decay_bandwidths_m]
     if spec.calendar:
         names += ["cal_holiday_days", "cal_workdays", "cal_weekday", "cal_month"]
     return names
@@ -330,7 +363,16 @@ def feature_matrices(events: pd.DataFrame | dict[str, EventBins], grid: CellGrid
             out[f"ph_{cat}"] = prospective_hotspot(b, grid, query_days)
         for w in spec.kde_windows:
             out[f"kde_{cat}_{w}w"] = np.asarray(smooth @ counts[w], dtype=np.float32)
+        for t in spec.decay_days:
+            mats = decayed_intensity(b, grid, query_days, t, spec.decay_bandwidths_m, spec.history_days)
+            for bw, m in zip(spec.decay_bandwidths_m, mats):
+                out[decay_name(cat, t, bw)] = m
     return out
+
+
+def decay_name(category: str, tau_days: float, bandwidth_m: float) -> str:
+    """Column name of a decayed-intensity feature: ``dk_{cat}_{τ}d_{σ}m``."""
+    return f"dk_{category}_{tau_days:g}d_{bandwidth_m:g}m"
 
 
 def build_features(events: pd.DataFrame, cells: np.ndarray | CellGrid, starts: Sequence | pd.DatetimeIndex,

@@ -93,7 +93,7 @@ def test_no_feature_sees_the_future(grid: CellGrid) -> None:
     t = pd.Timestamp("2024-01-01", tz="Asia/Shanghai") + pd.to_timedelta(rng.uniform(0, 120, n), unit="D")
     ev = pd.DataFrame({"lon": grid.lon[idx], "lat": grid.lat[idx], "occurred_at": t,
                        "category": rng.choice(["theft", "fire"], n)})
-    spec = FeatureSpec(hotspot=True, kde_windows=(4,))
+    spec = FeatureSpec(hotspot=True, kde_windows=(4,), decay_days=(7, 365), decay_bandwidths_m=(0.0, 400.0))
     starts = period_starts("2024-02-05", "2024-04-15", "week")
     for s in starts[::3]:
         fut = ev["occurred_at"] >= s
@@ -110,6 +110,32 @@ def test_no_feature_sees_the_future(grid: CellGrid) -> None:
         # and the past does matter (the test can fail)
         past = build_features(ev[~fut].iloc[5:], grid, [s], categories=["theft", "fire"], spec=spec)
         assert not past.drop(columns=["h3", "period_start"]).equals(a.drop(columns=["h3", "period_start"]))
+
+
+def test_decayed_intensity_exact(grid: CellGrid) -> None:
+    """dk_: exp(-age/τ) weights, Gaussian smoothing over centre distance, divided by the grid mean."""
+    c0 = int(h3cells.points_to_cells([LON], [LAT], 9)[0])
+    _, ring1 = h3cells.grid_disk([c0], 1)
+    n1 = int(ring1[ring1 != c0][0])
+    ev = _events(grid, [
+        (c0, "2024-03-03 23:59", "theft"),   # the day before: age 0, weight 1
+        (n1, "2024-02-24 10:00", "theft"),   # 9 days before: age 8, weight exp(-0.8)
+        (c0, "2024-03-04 00:00", "theft"),   # at the period start: never counted
+        (c0, "2019-01-01 08:00", "theft"),   # older than history_days: never counted
+    ])
+    spec = FeatureSpec(decay_days=(10,), decay_bandwidths_m=(0.0, 300.0), history_days=365, calendar=False)
+    df = build_features(ev, grid, pd.DatetimeIndex(["2024-03-04"]), categories=["theft"], spec=spec).set_index("h3")
+    w0, w1 = 1.0, np.exp(-0.8)
+    own = df["dk_theft_10d_0m"]
+    assert own.loc[c0] == pytest.approx(grid.n * w0 / (w0 + w1), rel=1e-5)
+    assert own.loc[n1] == pytest.approx(grid.n * w1 / (w0 + w1), rel=1e-5)
+    assert (own.drop([c0, n1]) == 0).all()
+    i, j = grid.index_of(np.array([c0, n1]))
+    k = np.exp(-((grid.x[i] - grid.x[j]) ** 2 + (grid.y[i] - grid.y[j]) ** 2) / (2 * 300.0**2))
+    sm = df["dk_theft_10d_300m"]
+    assert sm.loc[c0] / sm.loc[n1] == pytest.approx((w0 + k * w1) / (k * w0 + w1), rel=1e-5)
+    assert sm.mean() == pytest.approx(1.0, rel=1e-5)
+    assert list(df.columns[1:]) == feature_names(["theft"], 9, spec)
 
 
 def test_rows_per_cell_and_period(grid: CellGrid) -> None:
