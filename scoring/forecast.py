@@ -91,6 +91,7 @@ class ForecasterConfig:
     prior_bandwidths: Sequence[float] = (0.3, 0.5, 0.65, 0.8, 1.0, 1.2, 1.6)
     prior_shares: Sequence[float] = (0.01,)
     prior_floor: float = 0.05
+    prior_fit_scale: bool = True
     prior_history_days: int = 1827
     level_days: int = 182
     min_history_days: int = 0
@@ -424,7 +425,7 @@ class Forecaster:
             margin, z, log_level = self._margin(bins, grid, train_o, cat, prior, realised)
             keep = (y_tr > 0) | (rng.random(len(y_tr)) < cfg.neg_rate)
             w = np.where(y_tr > 0, 1.0, 1.0 / cfg.neg_rate)[keep]
-            if prior is not None:
+            if prior is not None and cfg.prior_fit_scale:
                 prior.a, prior.b = poisson_glm(z[keep], log_level[keep], y_tr[keep], w)
                 margin = prior.a + prior.b * z + log_level
             d_reg = xgb.DMatrix(x_tr[keep], label=y_tr[keep], weight=w, feature_names=names)
@@ -446,12 +447,17 @@ class Forecaster:
     def _expected(self, reg: xgb.Booster, x: np.ndarray, names: Sequence[str], margin: np.ndarray | None,
                   contribs: bool = False) -> np.ndarray:
         """Expected events over the horizon (the model's target-window rate scaled), or the
-        log-rate contributions when ``contribs``."""
+        log-rate feature contributions when ``contribs`` (bias column without the margin)."""
+        if contribs:
+            # feature contributions do not depend on the margin (only the bias column does, and
+            # callers drop it): explain each distinct feature row once (most cells of a city
+            # share the all-quiet row)
+            uniq, inv = np.unique(x, axis=0, return_inverse=True)
+            c = reg.predict(xgb.DMatrix(uniq, feature_names=list(names)), pred_contribs=True)
+            return c[inv.ravel()]
         d = xgb.DMatrix(x, feature_names=list(names))
         if margin is not None:
             d.set_base_margin(margin)
-        if contribs:
-            return reg.predict(d, pred_contribs=True)
         return reg.predict(d).astype(float) * self.config.horizon_days / self.config.target_window
 
     def predict(self, events: pd.DataFrame | dict[str, EventBins], grid: CellGrid, origin: pd.Timestamp | str,

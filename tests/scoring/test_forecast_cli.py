@@ -47,6 +47,17 @@ def test_forecast_projected_csv(tmp_path: Path) -> None:
     assert set(h3cells.cells_to_str(np.asarray(busiest))) <= top
     assert pred["p_event"].between(0, 1).all()
     assert pred.loc[pred["score"].idxmax(), "top_factors"].count("(") >= 1
+    # the prior kernel is on by default and named as a factor; the reliability table is printed
+    assert "(prior_burg_" in pred.loc[pred["score"].idxmax(), "top_factors"]
+    assert "reliability" in r.output and "→" in r.output
+    r2 = CliRunner().invoke(app, ["forecast", "--events", str(tmp_path / "crimes.csv"), "--x", "x_coordina",
+                                  "--y", "y_coordina", "--crs", "EPSG:2913", "--time", "occ_date",
+                                  "--type-col", "CATEGORY", "--type", "BURG", "--res", "9", "--horizon", "7D",
+                                  "--n-origins", "6", "--no-prior", "--out", str(out)])
+    assert r2.exit_code == 0, r2.output
+    plain = pd.read_csv(out)
+    assert not plain["top_factors"].fillna("").str.contains("prior_").any()
+    assert set(h3cells.cells_to_str(np.asarray(busiest))) <= set(plain.nlargest(5, "score")["h3"])
 
 
 def test_forecast_lonlat_epoch_ms_and_bad_column(tmp_path: Path) -> None:
