@@ -73,6 +73,8 @@ class CellGrid:
     area_m2: np.ndarray = field(repr=False)
     spacing_m: float = 0.0
     _rings: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
+    _disks: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
+    _smooth: dict[float, sp.csr_matrix] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_cells(cls, cells: np.ndarray) -> CellGrid:
@@ -119,6 +121,19 @@ class CellGrid:
             self._rings[k] = (key // self.n, key % self.n, ring)
         return self._rings[k]
 
+    def disk_pairs(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """All (i, j) with cell j within grid distance k of cell i, both in the grid (one disk
+        call, no ring numbers: what distance-weighted kernels need)."""
+        if k in self._rings:
+            i, j, _ = self._rings[k]
+            return i, j
+        if k not in self._disks:
+            origin, nb = h3cells.grid_disk(self.cells, k)
+            j = self.index_of(nb)
+            keep = j >= 0
+            self._disks[k] = (origin[keep], j[keep])
+        return self._disks[k]
+
     def rings_for(self, metres: float) -> int:
         """Number of rings whose centres lie within ``metres`` (at least 1)."""
         return max(1, round(metres / self.spacing_m))
@@ -130,7 +145,11 @@ class CellGrid:
         ``inverse_ring``: ``1/(1 + ring)``; ``ones``: 1; ``gaussian``: ``exp(-d²/2b²)`` of the
         centre distance ``d`` in metres with bandwidth ``b``.
         """
-        i, j, r = self.ring_pairs(k)
+        if weight == "inverse_ring":
+            i, j, r = self.ring_pairs(k)
+        else:
+            i, j = self.disk_pairs(k)
+            r = (i != j).astype(np.int64)  # only "self or not" is needed below
         if not include_self:
             keep = r > 0
             i, j, r = i[keep], j[keep], r[keep]
@@ -256,10 +275,15 @@ def prospective_hotspot(bins: EventBins, grid: CellGrid, query_days: np.ndarray,
 
 
 def smoothing_kernel(grid: CellGrid, bandwidth_m: float) -> sp.csr_matrix:
-    """Gaussian kernel ``exp(-d²/2σ²)`` over the cells within 3σ (identity for σ = 0)."""
+    """Gaussian kernel ``exp(-d²/2σ²)`` over the cells within 3σ (identity for σ = 0); kept on
+    the grid, built once per bandwidth."""
     if bandwidth_m <= 0:
         return sp.identity(grid.n, format="csr")
-    return grid.kernel(max(1, int(np.ceil(3 * bandwidth_m / grid.spacing_m))), "gaussian", bandwidth_m=bandwidth_m)
+    key = float(bandwidth_m)
+    if key not in grid._smooth:
+        k = max(1, int(np.ceil(3 * bandwidth_m / grid.spacing_m)))
+        grid._smooth[key] = grid.kernel(k, "gaussian", bandwidth_m=bandwidth_m)
+    return grid._smooth[key]
 
 
 def decayed_intensity(bins: EventBins, grid: CellGrid, query_days: np.ndarray, tau_days: float,

@@ -144,3 +144,20 @@ def test_rows_per_cell_and_period(grid: CellGrid) -> None:
     assert len(df) == grid.n * 5
     assert not df.duplicated(["h3", "period_start"]).any()
     assert df["cal_weekday"].iloc[0] == 4  # 2024-03-01 is a Friday
+
+
+def test_distance_kernels_from_one_disk_match_the_ring_construction(grid: CellGrid) -> None:
+    """gaussian/ones kernels use one k-disk (no ring numbers); same matrix as from ring_pairs."""
+    import scipy.sparse as sp
+
+    fresh = CellGrid.from_cells(grid.cells)  # no cached disks
+    for k, weight in [(1, "ones"), (2, "gaussian")]:
+        for include_self in (True, False):
+            got = fresh.kernel(k, weight, bandwidth_m=300.0, include_self=include_self)
+            i, j, r = grid.ring_pairs(k)
+            keep = (r > 0) | include_self
+            i, j = i[keep], j[keep]
+            d2 = (grid.x[i] - grid.x[j]) ** 2 + (grid.y[i] - grid.y[j]) ** 2
+            w = np.ones(len(i)) if weight == "ones" else np.exp(-d2 / (2 * 300.0**2))
+            want = sp.csr_matrix((w, (i, j)), shape=(grid.n, grid.n))
+            assert abs(got - want).max() < 1e-12 and got.nnz == want.nnz
