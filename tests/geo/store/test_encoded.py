@@ -16,17 +16,6 @@ from shapely.geometry import Point, Polygon
 from geo.store import StoreSchemaError, open_store
 from geo.store import _frames as fr
 from geo.store.geoparquet import _partition_rows
-from geo.store.postgis import drop_store
-
-
-@pytest.fixture(params=["geoparquet", pytest.param("postgis", marks=pytest.mark.postgis)])
-def target(request: pytest.FixtureRequest, tmp_path) -> str:
-    if request.param == "geoparquet":
-        yield str(tmp_path / "warehouse")
-        return
-    url = request.getfixturevalue("postgis_schema_url")
-    yield url
-    drop_store(url)
 
 
 def _frame(n: int = 7, *, empty_note: bool = False) -> gpd.GeoDataFrame:
@@ -100,11 +89,11 @@ def test_geoparquet_metadata_per_file_from_encoded(tmp_path):
 def test_partition_rows_are_groupby_indices():
     df = pd.DataFrame({"p": ["b", None, "a", "b", None, "c", "a"], "q": [1, 1, 2, 2, 1, 1, 2]})
     full = df.assign(p=df["p"].fillna("2026-07"))  # no NULL: factorized in Arrow
-    for df, cols in ((df, ["p"]), (df, ["p", "q"]), (full, ["p"]), (df, ["q"])):
-        enc = fr.encode(df)
+    for frame, cols in ((df, ["p"]), (df, ["p", "q"]), (full, ["p"]), (df, ["q"])):
+        enc = fr.encode(frame)
         info = fr.new_info("t", "analytic", enc.kinds, None, partition_by=cols)
         got = _partition_rows(enc, info)
-        want = df.groupby(cols, dropna=False, sort=True).indices
+        want = frame.groupby(cols, dropna=False, sort=True).indices
 
         def norm(groups: dict) -> list:
             return [

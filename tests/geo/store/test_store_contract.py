@@ -16,19 +16,8 @@ import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon
 
 from geo.store import StoreSchemaError, TableNotFoundError, open_store
-from geo.store.postgis import drop_store
 
 YIYANG = "益阳市赫山区龙岭街道"
-
-
-@pytest.fixture(params=["geoparquet", pytest.param("postgis", marks=pytest.mark.postgis)])
-def target(request: pytest.FixtureRequest, tmp_path) -> str:
-    if request.param == "geoparquet":
-        yield str(tmp_path / "warehouse")
-        return
-    url = request.getfixturevalue("postgis_schema_url")
-    yield url
-    drop_store(url)
 
 
 @pytest.fixture()
