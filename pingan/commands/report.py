@@ -13,7 +13,7 @@ def register(app: typer.Typer) -> None:
     @app.command("report")
     def report_cmd(
         period: str = typer.Option(..., help="Month to report on, YYYY-MM (e.g. 2026-10)."),
-        out: Path | None = typer.Option(None, help="Output folder (default: WORKDIR/reports)."),
+        out: Path | None = typer.Option(None, help="Output folder (default: WORKDIR/reports)."),  # noqa: B008
         lang: str = typer.Option("zh", help="Language: zh or en."),
         config: Path | None = ConfigOption,
     ) -> None:

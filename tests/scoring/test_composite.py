@@ -194,7 +194,7 @@ def test_percentile_rank_normalisation() -> None:
 
 
 def test_rank_composite_is_scale_free() -> None:
-    from scoring.composite import CompositeConfig, Component, composite_index
+    from scoring.composite import Component, CompositeConfig, composite_index
     from scoring.rules.model import Thresholds
 
     cfg = CompositeConfig(id="x", name_zh="指数", owner="平安办", version="1",
