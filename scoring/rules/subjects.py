@@ -28,12 +28,20 @@ import numpy as np
 import pandas as pd
 
 from data_contracts.vocab import TIMEZONE
+from scoring.rules.catalogue import CATALOGUE
 
 EARTH_RADIUS_KM = 6371.0088
-VEHICLE_COLUMNS: tuple[str, ...] = (
-    "night_ban_trips_4w", "night_ban_km_4w", "speeding_4w", "fatigue_4w", "gps_offline_hours_4w",
-    "is_coach", "is_hazmat", "violations_1y",
-)
+
+
+def _measures(source: str) -> tuple[str, ...]:
+    """The numeric columns of a subject table, as :mod:`scoring.rules.catalogue` declares them
+    (everything but the key, ``h3`` and ``period_start``)."""
+    return tuple(c for c in CATALOGUE[source] if c not in (SUBJECT_KEYS[source], "h3", "period_start"))
+
+
+SUBJECT_KEYS: dict[str, str] = {"vehicles": "vehicle_id", "persons_agg": "person_id"}
+VEHICLE_COLUMNS: tuple[str, ...] = _measures("vehicles")
+PERSON_COLUMNS: tuple[str, ...] = _measures("persons_agg")
 
 
 def _haversine_km(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
@@ -79,10 +87,11 @@ def hazmat_vehicle_features(
     ).sort_values(["vehicle_id", "t"], kind="stable")
     g["t"] = pd.to_datetime(g["t"], utc=True).dt.tz_convert(TIMEZONE)
     if g.empty:  # no fix in the window: no vehicle to score
-        cols = ["vehicle_id", "h3", "period_start", *VEHICLE_COLUMNS]
-        return pd.DataFrame({c: pd.Series(dtype=object if c == "vehicle_id" else
-                                          "int64" if c == "h3" else "datetime64[ns, Asia/Shanghai]"
-                                          if c == "period_start" else float) for c in cols})
+        return pd.DataFrame({
+            "vehicle_id": pd.Series(dtype=object), "h3": pd.Series(dtype="int64"),
+            "period_start": pd.Series(dtype=f"datetime64[ns, {TIMEZONE}]"),
+            **{c: pd.Series(dtype=float) for c in VEHICLE_COLUMNS},
+        })
     vid = g["vehicle_id"].to_numpy()
     same = np.r_[False, vid[1:] == vid[:-1]]  # row continues the previous row's vehicle
     secs = g["t"].astype("int64").to_numpy() / 1e9
@@ -276,17 +285,11 @@ def smi_person_features(
     else:
         out["low_income_household"] = False
     out["period_start"] = end
-    cols = ["person_id", "h3", "period_start", *(c for c, *_ in _PERSON_COLUMNS)]
+    cols = ["person_id", "h3", "period_start", *PERSON_COLUMNS]
     out = out[cols]
     out[cols[3:]] = out[cols[3:]].astype(float)
     return out
 
-
-_PERSON_COLUMNS = (
-    ("days_since_followup",), ("missed_followups_90d",), ("lives_alone",), ("medication_irregular",),
-    ("medication_unknown",), ("guardian_absent",), ("risk_grade",), ("recent_dispute_90d",),
-    ("low_income_household",),
-)
 
 
 # --- both subject tables for a run of period starts -------------------------------------------
