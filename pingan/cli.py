@@ -13,6 +13,7 @@ import pkgutil
 import typer
 
 from pingan import commands as _commands
+from pingan.commands import _common
 
 app = typer.Typer(
     name="pingan",
@@ -27,6 +28,10 @@ app = typer.Typer(
 @app.callback()
 def _root() -> None:
     """pingan 平安: run `pingan demo` for the whole pipeline on a synthetic city."""
+    # the shared console was made at import; its width is taken again for every command (from
+    # COLUMNS as it is now, else the terminal), so a width fixed by an earlier environment
+    # (another command in the same process, a test runner) does not cut this command's tables
+    _common.console.width = None  # type: ignore[assignment]
 
 
 def _register_all() -> None:

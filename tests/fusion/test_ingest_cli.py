@@ -73,3 +73,14 @@ def test_feed_quality_figures():
     assert got["age_hours"] == 24.0 and got["fresh"]  # daily feed, tolerance 48 h
     assert got["quarantine_by_reason"] == "bad_number=2"
     assert abs(got["completeness"] - 7 / 9) < 1e-9
+
+
+def test_tables_take_the_width_of_the_command_not_of_an_earlier_environment():
+    """Bug: the shared console kept the width of the environment it was made in (80 columns
+    under pytest-xdist), so later commands cut feed names in their tables."""
+    from pingan.commands import _common
+
+    _common.console.width = 80  # as if made where COLUMNS=80
+    r = runner.invoke(app, ["contracts", "list"], env={"COLUMNS": "250"})
+    assert r.exit_code == 0, r.output
+    assert "calls_110" in r.output and "market_days" in r.output
