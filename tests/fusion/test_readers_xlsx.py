@@ -1,18 +1,20 @@
-"""The fast XLSX sheet reader gives exactly openpyxl's values (it must: content hashes of
-department rows are computed from them, and a reload must find the same hashes)."""
+"""XLSX sheets: calamine's cells and openpyxl's (the fallback) make the same frame, and the
+cell rules hold (content hashes of department rows are computed from these values, so a reload
+must see the same ones)."""
 
 from __future__ import annotations
 
 import re
 import zipfile
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from fusion import readers
-from fusion.readers import _xlsx_rows, _xlsx_rows_openpyxl, read_xlsx
+from fusion.readers import BadFileError, _excel_cell, _excel_column, read_xlsx
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -20,7 +22,7 @@ NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHARED = (
     f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{NS}" count="2" uniqueCount="2">'
     "<si><t>共享串</t></si>"
-    "<si><r><t>富</t></r><r><rPr><i/></rPr><t>文本_x005F_x</t></r></si>"
+    "<si><r><t>富</t></r><r><rPr><i/></rPr><t>文本</t></r></si>"
     "</sst>"
 )
 SHARED_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
@@ -76,8 +78,7 @@ ROWS = (
     "</row>"
     '<row r="4">'
     "<c><v>-0</v></c>"  # no r: next column
-    '<c t="e"><v>#N/A</v></c>'
-    '<c r="D4" s="{D}"><v>1e10</v></c>'  # a date out of range → "#VALUE!"
+    '<c r="B4"><v>430902900101123</v></c>'  # a 15-digit ID typed as a number
     '<c r="E4" t="d"><v>2026-07-01T08:00:00</v></c>'
     '<c r="G4" t="inlineStr"><is><t>header 外</t></is></c>'
     "</row>"
@@ -86,48 +87,65 @@ ROWS = (
     '<c r="B5" t="inlineStr"><is><t/></is></c>'
     '<c r="C5"><v></v></c>'
     '<c r="D5" s="{D}"><v>0.25</v></c>'
-    '<c r="E5" t="inlineStr"><is><t>1</t><rPh sb="0" eb="1"><t>ひ</t></rPh></is></c>'
+    '<c r="E5" t="inlineStr"><is><t>1</t></is></c>'
     "</row>"
+    '<row r="6"><c r="A6" t="inlineStr"><is><t></t></is></c></row>'  # blank row: dropped
     '<row r="7"><c r="B7" t="s"><v>0</v></c><c r="C7" t="s"><v>1</v></c></row>'
 )
 
 
-def _same(a: list, b: list) -> None:
-    assert len(a) == len(b)
-    for x, y in zip(a, b, strict=True):
-        assert tuple(x) == tuple(y)
-        assert [type(v) for v in x] == [type(v) for v in y]
-
-
-@pytest.mark.parametrize("dimension", [None, "A1:E7", "A1:C4", "A1"])
-def test_fast_sheet_rows_are_openpyxls(tmp_path, dimension):
-    p = _workbook(tmp_path, ROWS, dimension)
-    fast = _xlsx_rows(p)
-    _same(fast, list(_xlsx_rows_openpyxl(p)))
-    if dimension is None:  # the cases above are really exercised
-        assert fast[0] == ("名称", "数量", "共享串", "日期", " 备注 ")
-        assert fast[1][:3] == (1, 2.5, 1000.0) and fast[1][3] == datetime(2026, 7, 1, 12, 0)
-        assert fast[3][3] == "#VALUE!" and fast[3][1] == "#N/A"
-        assert fast[4][:2] == (None, "")
-        assert fast[6][1:3] == ("共享串", "富文本_x")  # openpyxl drops "x005F_" from shared strings
-
-
-def test_read_xlsx_same_frame_with_and_without_the_fast_path(tmp_path, monkeypatch):
-    p = _workbook(tmp_path, ROWS)
-    fast = read_xlsx(p)
-
+def _openpyxl_only(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(path: Path) -> list:
-        raise readers._NotFast("test")
+        raise RuntimeError("calamine refused (test)")
 
-    monkeypatch.setattr(readers, "_xlsx_rows", refuse)
-    slow = read_xlsx(p)
-    pd.testing.assert_frame_equal(fast.frame, slow.frame)
-    assert fast.frame["_row"].tolist() == [1, 3, 4, 6]
+    monkeypatch.setattr(readers, "_xlsx_sheet", refuse)
 
 
-def test_fast_path_declines_what_it_does_not_know(tmp_path):
-    rows = ROWS.replace('<c r="A2">', '<extLst/><c r="A2">')
-    p = _workbook(tmp_path, rows)
-    with pytest.raises(readers._NotFast):
-        _xlsx_rows(p)
-    assert len(read_xlsx(p).frame) == 4  # openpyxl read it
+def test_calamine_and_openpyxl_make_the_same_frame(tmp_path, monkeypatch):
+    p = _workbook(tmp_path, ROWS)
+    fast = read_xlsx(p).frame
+    _openpyxl_only(monkeypatch)
+    slow = read_xlsx(p).frame
+    pd.testing.assert_frame_equal(fast, slow)
+    assert list(fast.columns) == ["_row", "名称", "数量", "共享串", "日期", "备注"]
+    assert fast["_row"].tolist() == [1, 3, 4, 6]  # sheet row - 1; rows 3 and 6 blank
+    r1, r3, r4, r6 = (fast.iloc[i].tolist()[1:] for i in range(4))
+    assert r1 == [1, 2.5, 1000, datetime(2026, 7, 1, 12, 0), True]
+    assert [type(v) for v in r1[:3]] == [int, float, int]
+    assert (
+        r3[:2] == [0, 430902900101123]
+        and type(r3[1]) is int
+        and r3[4] == datetime(2026, 7, 1, 8, 0)
+    )
+    assert r4 == [None, None, None, time(6, 0), "1"]
+    assert r6[1:3] == ["共享串", "富文本"]
+
+
+def test_every_cell_is_read_whatever_the_dimension_claims(tmp_path):
+    p = _workbook(tmp_path, ROWS, dimension="A1:C4")  # openpyxl would stop at row 4, column C
+    df = read_xlsx(p).frame
+    assert df["_row"].tolist() == [1, 3, 4, 6] and df.iloc[3]["共享串"] == "富文本"
+    assert df.iloc[0]["备注"] is True
+
+
+def test_cell_rules():
+    assert _excel_cell("") is None and _excel_cell(None) is None
+    assert _excel_cell(3.0) == 3 and type(_excel_cell(3.0)) is int
+    assert type(_excel_cell(2.0**60)) is float  # beyond exact doubles: stays a float
+    assert _excel_cell(2.5) == 2.5 and _excel_cell(-0.0) == 0
+    assert _excel_cell(date(2026, 7, 1)) == datetime(2026, 7, 1)
+    assert _excel_cell(True) is True and _excel_cell(" x ") == " x "
+    col = np.array(["a", "", None, "b"], dtype=object)
+    assert _excel_column(col).tolist() == ["a", None, None, "b"]
+    assert col.tolist() == ["a", "", None, "b"]  # input untouched
+    mixed = np.array(["a", 7.0, "", 1.5], dtype=object)
+    assert _excel_column(mixed).tolist() == ["a", 7, None, 1.5]
+
+
+def test_a_damaged_workbook_is_named_by_openpyxl(tmp_path):
+    p = _workbook(tmp_path, ROWS)
+    data = p.read_bytes()
+    bad = tmp_path / "cut.xlsx"
+    bad.write_bytes(data[: len(data) // 2])
+    with pytest.raises(BadFileError, match="cut.xlsx.*损坏|损坏"):
+        read_xlsx(bad)
