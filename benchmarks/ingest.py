@@ -7,7 +7,7 @@ rows/s (wall clock), CPU seconds of every process involved (this one, its joined
 the worker fork server with the workers it reaped; ``resource.getrusage`` and psutil) and rows
 per CPU-second (the figure that depends least on the other processes of a shared machine),
 peak RSS of this process and peak total RSS of this process and all its descendants (fork
-server, workers; psutil, sampled every 50 ms), and the 1-minute load average.
+server, workers; psutil, sampled every 250 ms), and the 1-minute load average.
 ``--city DIR`` ingests an already generated city instead of generating one.
 """
 
@@ -43,7 +43,7 @@ def _peak_rss(stop: threading.Event, out: list[int]) -> None:
             except psutil.Error:
                 pass
         out[0], out[1] = max(out[0], own), max(out[1], total)
-        time.sleep(0.05)
+        time.sleep(0.25)  # sampling must not cost the load much CPU
 
 
 def _cpu_seconds() -> float:

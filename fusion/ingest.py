@@ -149,9 +149,11 @@ def content_hash(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
     for c in columns:
         s = df[c]
         if c == "geometry":
-            s = pd.Series(
-                [g.wkb_hex if g is not None else "" for g in s], index=s.index, dtype=object
-            )  # one WKB per feature
+            import shapely
+
+            wkb = shapely.to_wkb(np.asarray(s, dtype=object), hex=True)  # = each g.wkb_hex
+            wkb[pd.isna(wkb)] = ""
+            s = pd.Series(wkb, index=s.index, dtype=object)
         elif s.dtype == object or s.dtype.kind in "OSUb":
             s = s.astype(str)
         vals = s._values

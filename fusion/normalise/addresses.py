@@ -131,9 +131,13 @@ def build_pattern(admin: AdminTable) -> re.Pattern[str]:
 def parse_addresses(values: pd.Series, admin: AdminTable | None = None) -> pd.DataFrame:
     """Parse address text into :data:`COMPONENTS` (strings; None where absent) plus ``parsed``
     (bool: a road and number were found). Never raises; keeps ``values``' index."""
+    return _parse_clean(clean_address_text(values), admin, pd.Series(values, copy=False).index)
+
+
+def _parse_clean(t: pd.Series, admin: AdminTable | None, index: pd.Index) -> pd.DataFrame:
+    """:func:`parse_addresses` of text already through :func:`clean_address_text`."""
     admin = admin or AdminTable()
     pattern = build_pattern(admin)
-    t = clean_address_text(values)
     m = t.str.extract(pattern)
     shorts = short_names(admin)
     if shorts:
@@ -150,7 +154,7 @@ def parse_addresses(values: pd.Series, admin: AdminTable | None = None) -> pd.Da
     out = m[list(COMPONENTS)].astype(object)
     out = out.where(out.notna(), None)
     out["parsed"] = out["road"].notna().to_numpy() & out["road_no"].notna().to_numpy()
-    out.index = pd.Series(values, copy=False).index
+    out.index = index
     return out
 
 
@@ -231,7 +235,8 @@ def match_addresses(
     and ``match_score`` (0..1).
     """
     s = pd.Series(values, copy=False)
-    parsed = parse_addresses(s.reset_index(drop=True), admin)
+    text = clean_address_text(s.reset_index(drop=True))  # once: the parser and the std_text key
+    parsed = _parse_clean(text, admin, text.index)
     n = len(parsed)
     address_id = np.full(n, None, dtype=object)
     lon = np.full(n, np.nan)
@@ -239,7 +244,6 @@ def match_addresses(
     score = np.zeros(n)
     if n and len(gazetteer):
         g = gazetteer_keys(gazetteer)
-        text = clean_address_text(s.reset_index(drop=True))
         if g["std_text"].notna().any():
             first = g.drop_duplicates("std_text").set_index("std_text")
             hit = text.map(first["address_id"]) if len(first) else text.map({})
