@@ -35,7 +35,7 @@ import pandas as pd
 
 from data_contracts import FeedContract
 from data_contracts.registry import FEED_IDS, get
-from fusion.normalise._text import as_text, text_and_blank
+from fusion.normalise._text import arrow_text_objects, as_text, is_arrow_text, text_and_blank
 from fusion.normalise.addresses import (
     AdminTable,
     admin_table_from_gazetteer,
@@ -155,7 +155,7 @@ def content_hash(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
             wkb[pd.isna(wkb)] = ""
             s = pd.Series(wkb, index=s.index, dtype=object)
         elif s.dtype == object or s.dtype.kind in "OSUb":
-            s = s.astype(str)
+            s = (arrow_text_objects(s) if is_arrow_text(s) else s).astype(str)
         vals = s._values
         categorize = True
         if isinstance(vals, np.ndarray) and vals.dtype == object and len(vals) >= 2048:
@@ -164,6 +164,16 @@ def content_hash(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
         arrays.append(hash_array(vals, categorize=categorize))
     h = combine_hash_arrays(iter(arrays), len(columns))
     return h.view(np.int64)
+
+
+#: field kinds kept as text as they come (no normaliser beyond trim/NFKC): Arrow-backed text
+#: input may stay Arrow-backed through them (see :func:`fusion.readers.read_parquet`)
+_ARROW_TEXT_KINDS = frozenset({"text", "code"})
+
+
+def _objects(s: pd.Series) -> pd.Series:
+    """``s`` with Arrow-backed text as ``str`` objects (None for missing); else ``s``."""
+    return arrow_text_objects(s) if is_arrow_text(s) else s
 
 
 def by_unique(fn: Callable[[pd.Series], Any], col: pd.Series) -> Any:
@@ -280,6 +290,15 @@ def normalise_feed(
     ix = df.index
     if not (isinstance(ix, pd.RangeIndex) and ix.start == 0 and ix.step == 1):
         df = df.reset_index(drop=True)
+    # Arrow-backed text (mostly-distinct Parquet columns) stays so only where it is kept as
+    # text; every other kind's normaliser gets str objects as from any other reader
+    to_obj = [
+        f.name
+        for f in contract.fields
+        if f.kind not in _ARROW_TEXT_KINDS and f.name in df and is_arrow_text(df[f.name])
+    ]
+    if to_obj:
+        df = df.assign(**{c: arrow_text_objects(df[c]) for c in to_obj})
     rows = df[ROW].to_numpy()
     hashes = content_hash(df, [f.name for f in contract.fields])
     bad = np.zeros(n, dtype=bool)
@@ -302,7 +321,7 @@ def normalise_feed(
                     rows[new],
                     name,
                     reason,
-                    df.loc[new, name],
+                    _objects(df.loc[new, name]),
                     hashes[new],
                     period[new],
                 )
@@ -325,7 +344,7 @@ def normalise_feed(
             out[f.name] = col
             continue
         if col.dtype == object or col.dtype.kind in "OSU" or str(col.dtype) == "string":
-            txt, blank = text_and_blank(col)
+            txt, blank = text_and_blank(col, arrow_ok=f.kind in _ARROW_TEXT_KINDS)
         else:
             txt = None
             blank = col.isna().to_numpy()

@@ -379,7 +379,9 @@ def read_geojson(path: str | Path) -> RawTable:
 
 
 def read_parquet(path: str | Path) -> RawTable:
-    """Read a Parquet file with its own column types."""
+    """Read a Parquet file with its own column types; text columns of (nearly) all distinct
+    values (ids, paths) as Arrow-backed ``pd.ArrowDtype`` string, the rest as ``to_pandas``
+    gives them (object ``str``/None for text)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -387,9 +389,31 @@ def read_parquet(path: str | Path) -> RawTable:
     if p.stat().st_size == 0:
         raise BadFileError(p, "文件为空 empty file")
     try:
-        df = pq.read_table(p).to_pandas(split_blocks=True)  # no consolidation copy
+        tbl = pq.read_table(p)
     except (pa.ArrowInvalid, OSError) as e:
         raise BadFileError(p, f"Parquet 文件损坏 corrupt or truncated parquet ({e})") from None
+    from fusion.normalise._text import mostly_distinct
+
+    # mostly-distinct text (ids, paths) stays in Arrow: no Python object per value
+    names = tbl.column_names
+    keep = {
+        c for c in names if pa.types.is_string(tbl.schema.field(c).type) and mostly_distinct(tbl[c])
+    }
+    rest = (
+        tbl.drop_columns(list(keep)).to_pandas(split_blocks=True)
+        if len(keep) < len(names)
+        else None
+    )
+    df = pd.DataFrame(
+        {
+            c: pd.Series(pd.arrays.ArrowExtensionArray(tbl[c]), copy=False)
+            if c in keep
+            else rest[c]
+            for c in names
+        },
+        index=pd.RangeIndex(tbl.num_rows),
+        copy=False,
+    )
     df.insert(0, ROW, np.arange(1, len(df) + 1, dtype=np.int64))
     return RawTable(p, "parquet", "binary", df)
 

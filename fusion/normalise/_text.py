@@ -61,9 +61,59 @@ def is_blank(text: pd.Series) -> np.ndarray:
     return t.str.lower().isin(_BLANKS).to_numpy() | t.isna().to_numpy()
 
 
-def text_and_blank(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """:func:`as_text` and :func:`is_blank` together, computed once per distinct value."""
+def is_arrow_text(s: pd.Series) -> bool:
+    """Whether ``s`` holds Arrow-backed text (``pd.ArrowDtype`` string, as the Parquet reader
+    gives mostly-distinct text columns)."""
+    import pyarrow as pa
+
+    dt = s.dtype
+    return isinstance(dt, pd.ArrowDtype) and (
+        pa.types.is_string(dt.pyarrow_dtype) or pa.types.is_large_string(dt.pyarrow_dtype)
+    )
+
+
+def mostly_distinct(arr: Any) -> bool:
+    """Whether an Arrow text array (or chunked array) of 4096+ values is (nearly) all
+    distinct, judged on ~2048 evenly spaced values."""
+    import pyarrow as pa
+
+    n = len(arr)
+    if n < 4096:
+        return False
+    sample = arr.take(pa.array(np.arange(0, n, n // 2048))).to_numpy(zero_copy_only=False)
+    return len(pd.unique(sample)) > 0.95 * len(sample)
+
+
+def arrow_text_objects(s: pd.Series) -> pd.Series:
+    """Arrow-backed text as an object Series of ``str`` with None for missing values (what
+    ``pyarrow.Table.to_pandas`` gives); repeating values share one object (dictionary)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(s.array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if mostly_distinct(arr):
+        vals = arr.to_numpy(zero_copy_only=False)
+    else:
+        enc = pc.dictionary_encode(arr)
+        uniq = np.append(enc.dictionary.to_numpy(zero_copy_only=False).astype(object), None)
+        vals = uniq[enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)]
+    return pd.Series(vals, index=s.index, dtype=object, name=s.name)
+
+
+def text_and_blank(values: pd.Series, arrow_ok: bool = False) -> tuple[pd.Series, np.ndarray]:
+    """:func:`as_text` and :func:`is_blank` together, computed once per distinct value.
+
+    ``arrow_ok``: Arrow-backed text input (:func:`is_arrow_text`) may come back Arrow-backed
+    (mostly-distinct ASCII values: no Python object per value; missing values as ``""``);
+    otherwise the text is always an object Series of ``str``."""
     s = pd.Series(values, copy=False)
+    if is_arrow_text(s):
+        fast = _text_and_blank_arrow(s, arrow_ok)
+        if fast is not None:
+            return fast
+        s = arrow_text_objects(s)
     fast = _text_and_blank_arrow(s)
     if fast is not None:
         return fast
@@ -74,7 +124,9 @@ def text_and_blank(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return txt, blank_u[codes]
 
 
-def _text_and_blank_arrow(s: pd.Series) -> tuple[pd.Series, np.ndarray] | None:
+def _text_and_blank_arrow(
+    s: pd.Series, arrow_ok: bool = False
+) -> tuple[pd.Series, np.ndarray] | None:
     """Fast path of :func:`text_and_blank` for columns of ``str`` / missing values (CSV and
     Parquet text): pyarrow dictionary-encodes the column, ASCII distinct values are trimmed and
     lower-cased in C++ (NFKC leaves ASCII unchanged; the trimmed characters are exactly those
@@ -84,17 +136,21 @@ def _text_and_blank_arrow(s: pd.Series) -> tuple[pd.Series, np.ndarray] | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if s.dtype != object or len(s) < 64:
+    if is_arrow_text(s):
+        arr = pa.array(s.array)
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        if pa.types.is_large_string(arr.type):
+            arr = arr.cast(pa.string())
+    elif s.dtype != object or len(s) < 64:
         return None
-    try:
-        arr = pa.array(s.to_numpy(), type=pa.string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return None
-    n = len(arr)
-    if n >= 4096:  # mostly distinct values (ids, paths): value by value, no dictionary
-        sample = s.to_numpy()[:: n // 2048]
-        if len(pd.unique(sample)) > 0.95 * len(sample):
-            return _text_and_blank_distinct(arr, s.index)
+    else:
+        try:
+            arr = pa.array(s.to_numpy(), type=pa.string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return None
+    if mostly_distinct(arr):  # ids, paths: value by value, no dictionary
+        return _text_and_blank_distinct(arr, s.index, arrow_ok and is_arrow_text(s))
     enc = pc.dictionary_encode(arr)
     idx = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
     uniq = enc.dictionary
@@ -115,22 +171,27 @@ def _text_and_blank_arrow(s: pd.Series) -> tuple[pd.Series, np.ndarray] | None:
     return pd.Series(txt_u[idx], index=s.index, dtype=object), blank_u[idx]
 
 
-def _text_and_blank_distinct(arr: Any, index: pd.Index) -> tuple[pd.Series, np.ndarray]:
+def _text_and_blank_distinct(
+    arr: Any, index: pd.Index, arrow_out: bool = False
+) -> tuple[pd.Series, np.ndarray]:
     """:func:`_text_and_blank_arrow` without the dictionary, for columns of mostly distinct
     values (hashing them into a dictionary would cost more than it saves): the same steps
-    on every value."""
+    on every value. ``arrow_out``: an all-ASCII column comes back Arrow-backed."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     valid = arr.is_valid().to_numpy(zero_copy_only=False)
     ascii_ = pc.string_is_ascii(arr).fill_null(True).to_numpy(zero_copy_only=False)
     trimmed = pc.ascii_trim(arr, _PY_WHITESPACE[:10])
-    txt = trimmed.fill_null("").to_numpy(zero_copy_only=False).astype(object, copy=False)
     blank = pc.is_in(pc.ascii_lower(trimmed), pa.array(sorted(_BLANKS))).to_numpy(
         zero_copy_only=False
     )
     blank = np.asarray(blank, dtype=object)
     blank = np.where(valid, blank, True).astype(bool)
+    if arrow_out and ascii_.all():  # nothing for unicodedata: no Python object per value
+        txt_a = pd.arrays.ArrowExtensionArray(trimmed.fill_null(""))
+        return pd.Series(txt_a, index=index, copy=False), blank
+    txt = trimmed.fill_null("").to_numpy(zero_copy_only=False).astype(object, copy=False)
     other = np.flatnonzero(~ascii_ & valid)
     if len(other):  # non-ASCII values: unicodedata, once per distinct value
         codes, uniq = pd.factorize(arr.take(pa.array(other)).to_numpy(zero_copy_only=False))

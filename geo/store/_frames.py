@@ -186,6 +186,10 @@ def column_kind(s: pd.Series, name: str) -> tuple[str, pd.Series]:
         return "boolean", s
     if isinstance(dt, pd.StringDtype):
         return "string", s.astype(_DTYPES["string"])
+    if isinstance(dt, pd.ArrowDtype) and (
+        pa.types.is_string(dt.pyarrow_dtype) or pa.types.is_large_string(dt.pyarrow_dtype)
+    ):  # Arrow-backed text (ingest keeps mostly-distinct ids/paths so): plain str, no copy
+        return "str", s
     if isinstance(dt, pd.DatetimeTZDtype):
         return "timestamp", _timestamp(s)
     if isinstance(dt, pd.api.extensions.ExtensionDtype) and dt.kind in "iu":
@@ -475,6 +479,11 @@ def to_arrow(
             arrays.append(
                 pa.array(s, type=pa.uint64(), from_pandas=True).cast(pa.int64(), safe=False)
             )
+        elif isinstance(s.dtype, pd.ArrowDtype):  # Arrow-backed: its own buffers
+            a = pa.array(s.array)
+            if isinstance(a, pa.ChunkedArray):
+                a = a.combine_chunks()
+            arrays.append(a if a.type == f.type else a.cast(f.type))
         else:
             arrays.append(pa.array(s, type=f.type, from_pandas=True))
     return pa.Table.from_arrays(arrays, schema=schema)
