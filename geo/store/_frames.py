@@ -463,6 +463,21 @@ def hex_to_wkb(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.concatenate(out) if out else np.array([], dtype=object)
 
 
+def _repeating_text(vals: np.ndarray, typ: pa.DataType) -> pa.Array:
+    """``pa.array(vals, type=typ, from_pandas=True)`` of an object column of ``str``/missing
+    values, through its distinct values when they repeat (a file name, a period, a category on
+    every row): each distinct string is encoded once and Arrow copies the bytes, instead of one
+    Python-to-UTF-8 conversion per row (source_file on 1.84 M detections: 0.44 -> 0.03 s)."""
+    n = len(vals)
+    sample = vals[:: max(1, n // 2048)]
+    if len(pd.unique(sample)) > 0.5 * len(sample):  # mostly distinct: nothing to share
+        return pa.array(vals, type=typ, from_pandas=True)
+    codes, uniq = pd.factorize(vals)  # missing (None/NaN) → -1
+    missing = codes < 0
+    idx = pa.array(codes, mask=missing) if missing.any() else pa.array(codes)
+    return pa.array(uniq, type=typ, from_pandas=True).take(idx)
+
+
 def to_arrow(
     frame: pd.DataFrame, columns: Sequence[tuple[str, str]], target: Target = "parquet"
 ) -> pa.Table:
@@ -479,6 +494,8 @@ def to_arrow(
             arrays.append(
                 pa.array(s, type=pa.uint64(), from_pandas=True).cast(pa.int64(), safe=False)
             )
+        elif k == "str" and s.dtype == object and len(s) >= 4096:
+            arrays.append(_repeating_text(s.to_numpy(), f.type))
         elif isinstance(s.dtype, pd.ArrowDtype):  # Arrow-backed: its own buffers
             a = pa.array(s.array)
             if isinstance(a, pa.ChunkedArray):

@@ -135,3 +135,19 @@ def test_dictionary_pages_for_repeating_text_only(tmp_path):
     enc = {meta.column(i).path_in_schema: meta.column(i).encodings for i in range(4)}
     assert "RLE_DICTIONARY" in enc["camera"] and "RLE_DICTIONARY" not in enc["id"]
     assert pq.read_table(tmp_path / "x.parquet").equals(tbl)
+
+
+def test_repeating_text_encodes_as_pyarrow_does():
+    import pyarrow as pa
+
+    from geo.store._frames import _repeating_text
+
+    cases = [
+        np.array(["a", "b", None, np.nan, "电动自行车"] * 2000, dtype=object),  # nulls both ways
+        np.array(["ebike_detections/ebike_detections_20260701.parquet"] * 5000, dtype=object),
+        np.array([f"u{i}" for i in range(5000)], dtype=object),  # distinct: plain path
+        np.array([None] * 5000, dtype=object),
+    ]
+    for vals in cases:
+        got = _repeating_text(vals, pa.string())
+        assert got.equals(pa.array(vals, type=pa.string(), from_pandas=True))
