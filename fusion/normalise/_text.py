@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,34 @@ def _as_text(values: pd.Series) -> pd.Series:
     s = s.astype("string").fillna("")
     s = s.str.normalize("NFKC").str.strip()
     return s.astype(object)
+
+
+def fullmatcher(text: pd.Series) -> Callable[[str], np.ndarray]:
+    """For text values (``str``; None/NaN count as no match): a function ``pattern`` →
+    ``text.str.fullmatch(pattern)`` as a bool array. When every value is ASCII the patterns
+    run in Arrow's RE2 (C++, all values at once) instead of Python's ``re`` value by value;
+    meant for the normalisers' ASCII patterns (digits, literal classes, counted repeats), on
+    which the two engines agree for ASCII text (``\\d`` is ASCII-only in both there)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    s = pd.Series(text, copy=False)
+    arr = None
+    if s.dtype == object:
+        try:
+            arr = pa.array(s.to_numpy(), type=pa.string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            arr = None
+        if arr is not None and pc.all(pc.string_is_ascii(arr)).as_py() is False:
+            arr = None  # non-ASCII text: Python's re (Unicode digits, case rules)
+
+    def match(pattern: str) -> np.ndarray:
+        if arr is not None:
+            m = pc.match_substring_regex(arr, f"^(?:{pattern})$").fill_null(False)
+            return m.to_numpy(zero_copy_only=False).astype(bool)
+        return s.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
+
+    return match
 
 
 def is_blank(text: pd.Series) -> np.ndarray:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fusion.normalise._text import as_text, is_blank
+from fusion.normalise._text import as_text, fullmatcher, is_blank
 
 _WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 _CHECK = np.array(list("10X98765432"))
@@ -83,13 +83,10 @@ def normalise_id_numbers(values: pd.Series) -> pd.DataFrame:
     status[blank] = "missing"
     lens = t.str.len().to_numpy()
 
-    is18 = ~blank & (lens == 18) & t.str.fullmatch(r"\d{17}[\dX]").to_numpy()
-    is15 = ~blank & (lens == 15) & t.str.fullmatch(r"\d{15}").to_numpy()
-    masked = (
-        ~blank
-        & t.str.fullmatch(r"\d{0,17}\*{3,17}[\dX]{0,4}").to_numpy()
-        & ((lens == 18) | (lens == 15))
-    )
+    fullmatch = fullmatcher(t)
+    is18 = ~blank & (lens == 18) & fullmatch(r"\d{17}[\dX]")
+    is15 = ~blank & (lens == 15) & fullmatch(r"\d{15}")
+    masked = ~blank & fullmatch(r"\d{0,17}\*{3,17}[\dX]{0,4}") & ((lens == 18) | (lens == 15))
 
     if is18.any():
         vals = t[is18].to_numpy()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from fusion.normalise._text import as_text, is_blank
+from fusion.normalise._text import as_text, fullmatcher, is_blank
 
 STATUSES = ("mobile", "landline", "masked", "invalid", "missing")
 
@@ -21,12 +21,10 @@ def normalise_phones(values: pd.Series) -> pd.DataFrame:
     blank = is_blank(t)
     d = t.str.replace(r"[\s\-()（）.]", "", regex=True)
     d = d.str.replace(r"^(?:\+86|0086|86(?=1\d{10}$))", "", regex=True)
-    mobile = d.str.fullmatch(r"1[3-9]\d{9}").to_numpy()
-    masked = (
-        d.str.fullmatch(r"1[3-9]\d[\d*]{4}\d{4}").to_numpy()
-        & d.str.contains("*", regex=False).to_numpy()
-    )
-    land = d.str.fullmatch(r"0[1-9]\d{1,2}\d{7,8}").to_numpy() & ~mobile
+    fullmatch = fullmatcher(d)
+    mobile = fullmatch(r"1[3-9]\d{9}")
+    masked = fullmatch(r"1[3-9]\d[\d*]{4}\d{4}") & d.str.contains("*", regex=False).to_numpy()
+    land = fullmatch(r"0[1-9]\d{1,2}\d{7,8}") & ~mobile
     status = np.full(len(t), "invalid", dtype=object)
     status[blank] = "missing"
     status[land & ~blank] = "landline"

@@ -372,3 +372,41 @@ def test_text_and_blank_distinct_values_path_matches_per_value_cleaning():
     assert blank.tolist() == ref_blank.tolist()
     assert txt[1] == "ID1" and txt[0] == "AB12" and txt[n - 1] == "湘A2999"
     assert blank[97] and not blank[0]
+
+
+_MATCHER_PATTERNS = [
+    r"\d{17}[\dX]",
+    r"\d{15}",
+    r"\d{0,17}\*{3,17}[\dX]{0,4}",
+    r"1[3-9]\d{9}",
+    r"1[3-9]\d[\d*]{4}\d{4}",
+    r"0[1-9]\d{1,2}\d{7,8}",
+]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="0123456789X*x \n-", max_size=20),
+            st.from_regex(r"1[3-9]\d{9}|\d{17}[\dX]|0737\d{7}", fullmatch=True),
+            st.text(max_size=8),  # any Unicode (full-width and Arabic-Indic digits too)
+        ),
+        max_size=30,
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_fullmatcher_agrees_with_pythons_re(values):
+    from fusion.normalise._text import fullmatcher
+
+    s = pd.Series(values, dtype=object)
+    match = fullmatcher(s)
+    for p in _MATCHER_PATTERNS:
+        want = s.str.fullmatch(p).fillna(False).to_numpy(dtype=bool)
+        np.testing.assert_array_equal(match(p), want)
+
+
+def test_fullmatcher_missing_values_do_not_match():
+    from fusion.normalise._text import fullmatcher
+
+    s = pd.Series(["13812345678", None, np.nan, "x"], dtype=object)
+    assert fullmatcher(s)(r"1[3-9]\d{9}").tolist() == [True, False, False, False]
