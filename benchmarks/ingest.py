@@ -7,7 +7,9 @@ rows/s (wall clock), CPU seconds of every process involved (this one, its joined
 the worker fork server with the workers it reaped; ``resource.getrusage`` and psutil) and rows
 per CPU-second (the figure that depends least on the other processes of a shared machine),
 peak RSS of this process and peak total RSS of this process and all its descendants (fork
-server, workers; psutil, sampled every 250 ms), and the 1-minute load average.
+server, workers; psutil, sampled every 250 ms), the 1-minute load average and the CPU time the
+hypervisor took from this virtual machine during the load (steal: on a shared host the same
+load can take 15 % more or less from one run to the next; compare runs side by side).
 ``--city DIR`` ingests an already generated city instead of generating one.
 """
 
@@ -82,6 +84,7 @@ def run(scale: float, days: int, city: Path | None = None) -> None:
             th = threading.Thread(target=_peak_rss, args=(stop, peak), daemon=True)
             th.start()
             t = time.perf_counter()
+            steal0 = getattr(psutil.cpu_times(), "steal", 0.0)
             cpu0 = _cpu_seconds()
             rep = ingest_folder(
                 work / "city", str(work / "store"), secret="benchmark-secret-0123", city="430900"
@@ -96,6 +99,7 @@ def run(scale: float, days: int, city: Path | None = None) -> None:
                 f"(all processes {peak[1] / 2**20:,.0f} MiB); "
                 f"CPU {cpu:.1f} s = {rep.rows_in / max(cpu, 1e-9):,.0f} rows per CPU-second; "
                 f"load average {psutil.getloadavg()[0]:.1f}; "
+                f"CPU stolen by the host {getattr(psutil.cpu_times(), 'steal', 0.0) - steal0:.1f} s; "
                 f"store {sum(f.stat().st_size for f in (work / 'store').rglob('*') if f.is_file()) / 2**20:,.0f} MiB"
             )
     finally:

@@ -248,6 +248,10 @@ class GeoParquetStore(Store):
                 rows = idx[start : start + self.batch_rows]
                 if len(rows) == n:  # the whole table, in order (one partition)
                     tbl = fr.with_geo_stats(whole, enc.geo, info)
+                elif rows[-1] - rows[0] + 1 == len(rows):  # consecutive rows: a view, no copy
+                    tbl = fr.with_geo_stats(
+                        whole.slice(int(rows[0]), len(rows)), enc.geo, info, rows
+                    )
                 else:
                     tbl = fr.with_geo_stats(whole.take(rows), enc.geo, info, rows)
                 path = folder / f"part-{uuid.uuid4().hex}.parquet"
