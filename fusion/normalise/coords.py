@@ -20,7 +20,8 @@ def _numbers(values: pd.Series) -> np.ndarray:
     s = pd.Series(values, copy=False)
     if s.dtype.kind in "iuf":
         return s.to_numpy(dtype=np.float64, na_value=np.nan)
-    return pd.to_numeric(as_text(s).replace("", np.nan), errors="coerce").to_numpy(dtype=np.float64)
+    t = as_text(s)
+    return pd.to_numeric(t.where(t != "", None), errors="coerce").to_numpy(dtype=np.float64)
 
 
 def normalise_coords(
