@@ -463,9 +463,14 @@ def normalise_feed(
     # rows kept: not quarantined, and the first of a (period, row_hash) repeated in the file;
     # each output column is cut once to these rows (no frame-wide filter/dedup/reset copies)
     sel = np.flatnonzero(~bad)
-    dup = pd.DataFrame({"p": period[sel], "h": hashes[sel]}, copy=False).duplicated().to_numpy()
-    if dup.any():
-        sel = sel[~dup]
+    # a (period, hash) can only repeat where the hash does: the pair check runs on those rows
+    again = pd.Series(hashes[sel]).duplicated(keep=False).to_numpy()
+    if again.any():
+        cand = np.flatnonzero(again)
+        pair = pd.DataFrame({"p": period[sel[cand]], "h": hashes[sel[cand]]}, copy=False)
+        drop = cand[pair.duplicated().to_numpy()]
+        if len(drop):
+            sel = np.delete(sel, drop)
     whole = len(sel) == n
 
     def pick(v: Any) -> Any:

@@ -174,15 +174,37 @@ def _text_and_blank_arrow(
     elif s.dtype != object or len(s) < 64:
         return None
     else:
+        vals = s.to_numpy()
+        sample = vals[:: max(1, len(vals) // 2048)]
+        if len(vals) >= 4096 and len(pd.unique(sample)) > 0.95 * len(sample):
+            try:  # ids, paths: value by value, no dictionary
+                arr = pa.array(vals, type=pa.string(), from_pandas=True)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                return None
+            return _text_and_blank_distinct(arr, s.index)
+        # repeating text: pandas' factorize (str hashes are cached on the objects) beats
+        # converting every row to Arrow; only the distinct values go to Arrow
+        idx, uniq_o = pd.factorize(vals)  # None/NaN → -1
         try:
-            arr = pa.array(s.to_numpy(), type=pa.string(), from_pandas=True)
+            uniq = pa.array(uniq_o, type=pa.string(), from_pandas=True)
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             return None
+        return _dictionary_text_and_blank(uniq, idx, s.index)
     if mostly_distinct(arr):  # ids, paths: value by value, no dictionary
         return _text_and_blank_distinct(arr, s.index, arrow_ok and is_arrow_text(s))
     enc = pc.dictionary_encode(arr)
     idx = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-    uniq = enc.dictionary
+    return _dictionary_text_and_blank(enc.dictionary, idx, s.index)
+
+
+def _dictionary_text_and_blank(
+    uniq: Any, idx: np.ndarray, index: pd.Index
+) -> tuple[pd.Series, np.ndarray]:
+    """:func:`_text_and_blank_arrow` of the distinct values ``uniq`` (Arrow strings), spread
+    to the rows by ``idx`` (-1 = missing: ``""`` and blank)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     ascii_ = pc.string_is_ascii(uniq).to_numpy(zero_copy_only=False)
     trimmed = pc.ascii_trim(uniq, _PY_WHITESPACE[:10])
     txt_u = trimmed.to_numpy(zero_copy_only=False).astype(object)
@@ -197,7 +219,7 @@ def _text_and_blank_arrow(
     # the last slot stands for missing values: "" and blank
     txt_u = np.append(txt_u, "")
     blank_u = np.append(blank_u, True)
-    return pd.Series(txt_u[idx], index=s.index, dtype=object), blank_u[idx]
+    return pd.Series(txt_u[idx], index=index, dtype=object), blank_u[idx]
 
 
 def _text_and_blank_distinct(

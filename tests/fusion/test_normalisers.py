@@ -328,6 +328,7 @@ def test_addresses_abbreviated_admin_names_and_rural_roads():
             st.text(max_size=12),
             st.sampled_from([" NULL ", "无", "—", "Nan", "\u3000１２\u3000", "\x1cab\x1f", "İ"]),
             st.none(),
+            st.just(float("nan")),
         ),
         min_size=64,
         max_size=120,
