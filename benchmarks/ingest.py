@@ -66,6 +66,15 @@ def _cpu_seconds() -> float:
     return total
 
 
+def reference_loop() -> float:
+    """CPU seconds of a fixed pure-Python loop: how fast the shared host runs at the moment
+    (0.43 s on a quiet host here; 0.6-0.7 s when neighbours load it, and every figure below
+    slows with it)."""
+    t = time.process_time()
+    sum(i * i for i in range(10**7))
+    return time.process_time() - t
+
+
 def run(scale: float, days: int, city: Path | None = None) -> None:
     import synth
     from fusion.ingest import ingest_folder
@@ -78,6 +87,7 @@ def run(scale: float, days: int, city: Path | None = None) -> None:
             print(f"scale {scale}: generated in {time.perf_counter() - t:.1f} s")
         else:
             (work / "city").symlink_to(city.resolve(), target_is_directory=True)
+        print(f"reference loop {reference_loop():.2f} s (see reference_loop)")
         for attempt in ("first load", "reload"):
             peak = [0, 0]
             stop = threading.Event()
