@@ -155,7 +155,7 @@ def content_hash(df: pd.DataFrame, columns: list[str]) -> np.ndarray:
             wkb[pd.isna(wkb)] = ""
             s = pd.Series(wkb, index=s.index, dtype=object)
         elif s.dtype == object or s.dtype.kind in "OSUb":
-            s = (arrow_text_objects(s) if is_arrow_text(s) else s).astype(str)
+            s = _objects(s).astype(str)
         vals = s._values
         categorize = True
         if isinstance(vals, np.ndarray) and vals.dtype == object and len(vals) >= 2048:
@@ -784,8 +784,7 @@ def ingest_folder(
         from geo.admin import load_counties
 
         counties = load_counties(city)
-    arrow_threads = _arrow_threads(1 if n_workers > 1 else None)
-    arrow_threads.__enter__()
+    arrow_was = _arrow_threads(1) if n_workers > 1 else None
     try:
         loader = _Loader(groups, folder, ctx, n_workers)
         with analytic.transaction(), raw_store.transaction():
@@ -900,7 +899,8 @@ def ingest_folder(
     finally:
         if loader is not None:
             loader.close()
-        arrow_threads.__exit__(None, None, None)
+        if arrow_was is not None:
+            _arrow_threads(arrow_was)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -977,30 +977,21 @@ def _init_worker(ctx: NormaliseContext) -> None:
     """Worker initialiser: the normalisation context, received once (a gazetteer pickles to
     MBs at full scale) instead of with every file; Arrow on one thread (see
     :func:`_arrow_threads`)."""
-    import pyarrow as pa
-
     global _WORKER_CTX
     _WORKER_CTX = ctx
-    pa.set_cpu_count(1)
+    _arrow_threads(1)
 
 
-@contextmanager
-def _arrow_threads(n: int | None) -> Iterator[None]:
-    """Arrow's CPU thread pool at ``n`` threads for the block (None: left as it is). With the
-    workers and the writing process already on every core, Arrow's own threads (Parquet
-    reads/writes, CSV parsing, to_pandas) only contend for the same cores: at scale 1.0 on 2
-    cores one thread each took the whole load from 44 to 34 CPU-seconds."""
+def _arrow_threads(n: int) -> int:
+    """Set Arrow's CPU thread pool to ``n`` threads; return the count it had. With the workers
+    and the writing process already on every core, Arrow's own threads (Parquet reads/writes,
+    CSV parsing, to_pandas) only contend for the same cores: at scale 1.0 on 2 cores one
+    thread each took the whole load from 44 to 34 CPU-seconds."""
     import pyarrow as pa
 
-    if n is None:
-        yield
-        return
     was = pa.cpu_count()
     pa.set_cpu_count(n)
-    try:
-        yield
-    finally:
-        pa.set_cpu_count(was)
+    return was
 
 
 _WORKER_GAZ: str | None = None
