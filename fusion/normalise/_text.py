@@ -191,7 +191,7 @@ def _text_and_blank_arrow(
             return None
         return _dictionary_text_and_blank(uniq, idx, s.index)
     if mostly_distinct(arr):  # ids, paths: value by value, no dictionary
-        return _text_and_blank_distinct(arr, s.index, arrow_ok and is_arrow_text(s))
+        return _text_and_blank_distinct(arr, s.index, arrow_ok)
     enc = pc.dictionary_encode(arr)
     idx = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
     return _dictionary_text_and_blank(enc.dictionary, idx, s.index)
