@@ -102,26 +102,38 @@ def is_arrow_text(s: pd.Series) -> bool:
 
 
 def mostly_distinct(arr: Any) -> bool:
-    """Whether an Arrow text array (or chunked array) of 4096+ values is (nearly) all
-    distinct, judged on ~2048 evenly spaced values."""
+    """Whether 4096+ values (an Arrow array or chunked array, or a NumPy array) are (nearly)
+    all distinct, judged on ~2048 evenly spaced values."""
     import pyarrow as pa
 
     n = len(arr)
     if n < 4096:
         return False
-    sample = arr.take(pa.array(np.arange(0, n, n // 2048))).to_numpy(zero_copy_only=False)
+    at = np.arange(0, n, n // 2048)
+    if isinstance(arr, np.ndarray):
+        sample = arr[at]
+    else:
+        sample = arr.take(pa.array(at)).to_numpy(zero_copy_only=False)
     return len(pd.unique(sample)) > 0.95 * len(sample)
+
+
+def _arrow_text(s: pd.Series) -> Any:
+    """The one Arrow ``string`` array behind Arrow-backed text ``s`` (no copy when it is one
+    chunk of ``string``)."""
+    import pyarrow as pa
+
+    arr = pa.array(s.array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.string()) if pa.types.is_large_string(arr.type) else arr
 
 
 def arrow_text_objects(s: pd.Series) -> pd.Series:
     """Arrow-backed text as an object Series of ``str`` with None for missing values (what
     ``pyarrow.Table.to_pandas`` gives); repeating values share one object (dictionary)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(s.array)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    arr = _arrow_text(s)
     if mostly_distinct(arr):
         vals = arr.to_numpy(zero_copy_only=False)
     else:
@@ -166,17 +178,12 @@ def _text_and_blank_arrow(
     import pyarrow.compute as pc
 
     if is_arrow_text(s):
-        arr = pa.array(s.array)
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
-        if pa.types.is_large_string(arr.type):
-            arr = arr.cast(pa.string())
+        arr = _arrow_text(s)
     elif s.dtype != object or len(s) < 64:
         return None
     else:
         vals = s.to_numpy()
-        sample = vals[:: max(1, len(vals) // 2048)]
-        if len(vals) >= 4096 and len(pd.unique(sample)) > 0.95 * len(sample):
+        if mostly_distinct(vals):
             try:  # ids, paths: value by value, no dictionary
                 arr = pa.array(vals, type=pa.string(), from_pandas=True)
             except (pa.ArrowInvalid, pa.ArrowTypeError):
