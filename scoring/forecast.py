@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -67,7 +67,9 @@ class ForecasterConfig:
     ``prior_floor`` is added to the relative prior (1 = city mean) before the log;
     ``level_days``: the recent window whose rate predicts the city-wide level;
     ``min_history_days``: training origins with less history than this (counted from the first
-    event of any category) are dropped, the latest one is always kept."""
+    event of any category) are dropped, the latest one is always kept; ``bags``: boosters per
+    category, each on its own sample of zero-target rows and its own seed, averaged (the top
+    0.1 % of cells of one booster moves with the sample)."""
 
     horizon_days: int = 7
     n_origins: int = 26
@@ -83,6 +85,7 @@ class ForecasterConfig:
     colsample_bytree: float = 0.8
     monotone: bool = True
     seed: int = 0
+    bags: int = 1
     nthread: int = 1  # 1: OpenMP spin-waits badly when the 2 cores are shared (7x slower measured)
     target_days: int | None = None
     level_offset: bool = False
@@ -146,12 +149,12 @@ class Prior:
 
 @dataclass
 class CategoryModel:
-    """The fitted model of one category (``reg``: the count booster; ``prior``: the chosen
-    offset kernel or None)."""
+    """The fitted model of one category (``regs``: the count boosters, averaged; ``prior``: the
+    chosen offset kernel or None)."""
 
     category: str
     features: list[str]
-    reg: xgb.Booster
+    regs: list[xgb.Booster]
     calibrator: CountCalibrator | None
     reliability: pd.DataFrame
     origins: list[pd.Timestamp]
@@ -423,16 +426,21 @@ class Forecaster:
             prior = choose_prior(bins.get(cat, _EMPTY), grid, train_o, y_mat, cfg) if cfg.prior else None
             realised = np.maximum(y_mat.sum(axis=0), 0.5) / grid.n if cfg.level_offset else None
             margin, z, log_level = self._margin(bins, grid, train_o, cat, prior, realised)
-            keep = (y_tr > 0) | (rng.random(len(y_tr)) < cfg.neg_rate)
-            w = np.where(y_tr > 0, 1.0, 1.0 / cfg.neg_rate)[keep]
+            samples = [(y_tr > 0) | (rng.random(len(y_tr)) < cfg.neg_rate) for _ in range(max(1, cfg.bags))]
             if prior is not None and cfg.prior_fit_scale:
+                keep = samples[0]
+                w = np.where(y_tr > 0, 1.0, 1.0 / cfg.neg_rate)[keep]
                 prior.a, prior.b = poisson_glm(z[keep], log_level[keep], y_tr[keep], w)
                 margin = prior.a + prior.b * z + log_level
-            d_reg = xgb.DMatrix(x_tr[keep], label=y_tr[keep], weight=w, feature_names=names)
-            if margin is not None:
-                d_reg.set_base_margin(margin[keep])
-            reg = xgb.train(_params(cfg, "count:poisson", names), d_reg, cfg.n_estimators)
-            mu_cal = self._expected(reg, x_cal, names, self._margin(bins, grid, cal_o, cat, prior)[0])
+            regs = []
+            for i, keep in enumerate(samples):
+                w = np.where(y_tr > 0, 1.0, 1.0 / cfg.neg_rate)[keep]
+                d_reg = xgb.DMatrix(x_tr[keep], label=y_tr[keep], weight=w, feature_names=names)
+                if margin is not None:
+                    d_reg.set_base_margin(margin[keep])
+                regs.append(xgb.train(_params(replace(cfg, seed=cfg.seed + i), "count:poisson", names), d_reg,
+                                      cfg.n_estimators))
+            mu_cal = self._expected(regs, x_cal, names, self._margin(bins, grid, cal_o, cat, prior)[0])
             yb = (y_cal > 0).astype(float)
             cal = None
             if 0 < yb.sum() < len(yb):
@@ -440,25 +448,27 @@ class Forecaster:
                 p_cal = cal.predict(mu_cal)
             else:
                 p_cal = -np.expm1(-mu_cal)
-            self.models[cat] = CategoryModel(cat, names, reg, cal, reliability_table(p_cal, yb, 10),
+            self.models[cat] = CategoryModel(cat, names, regs, cal, reliability_table(p_cal, yb, 10),
                                              list(to_period_start(np.concatenate([train_o, cal_o]))), prior)
         return self
 
-    def _expected(self, reg: xgb.Booster, x: np.ndarray, names: Sequence[str], margin: np.ndarray | None,
-                  contribs: bool = False) -> np.ndarray:
-        """Expected events over the horizon (the model's target-window rate scaled), or the
-        log-rate feature contributions when ``contribs`` (bias column without the margin)."""
+    def _expected(self, regs: Sequence[xgb.Booster], x: np.ndarray, names: Sequence[str],
+                  margin: np.ndarray | None, contribs: bool = False) -> np.ndarray:
+        """Expected events over the horizon (the boosters' mean target-window rate, scaled), or
+        the mean log-rate feature contributions when ``contribs`` (bias column without the margin)."""
         if contribs:
             # feature contributions do not depend on the margin (only the bias column does, and
             # callers drop it): explain each distinct feature row once (most cells of a city
             # share the all-quiet row)
             uniq, inv = np.unique(x, axis=0, return_inverse=True)
-            c = reg.predict(xgb.DMatrix(uniq, feature_names=list(names)), pred_contribs=True)
+            d = xgb.DMatrix(uniq, feature_names=list(names))
+            c = np.mean([r.predict(d, pred_contribs=True) for r in regs], axis=0)
             return c[inv.ravel()]
         d = xgb.DMatrix(x, feature_names=list(names))
         if margin is not None:
             d.set_base_margin(margin)
-        return reg.predict(d).astype(float) * self.config.horizon_days / self.config.target_window
+        mu = np.mean([r.predict(d).astype(float) for r in regs], axis=0)
+        return mu * self.config.horizon_days / self.config.target_window
 
     def predict(self, events: pd.DataFrame | dict[str, EventBins], grid: CellGrid, origin: pd.Timestamp | str,
                 context: pd.DataFrame | None = None, explain: bool = True, n_factors: int = 3) -> pd.DataFrame:
@@ -473,12 +483,12 @@ class Forecaster:
         for cat in self.categories:
             m = self.models[cat]
             margin, z, _ = self._margin(bins, grid, np.array([o]), cat, m.prior)
-            mu = self._expected(m.reg, x, names, margin)
+            mu = self._expected(m.regs, x, names, margin)
             p = m.calibrator.predict(mu) if m.calibrator is not None else -np.expm1(-mu)
             df = pd.DataFrame({"h3": grid.cells, "category": cat, "period_start": to_period_start(np.full(grid.n, o)),
                                "p_event": p.astype(float), "expected_count": mu, "score": mu})
             if explain:
-                c = self._expected(m.reg, x, names, margin, contribs=True)[:, : len(names)]
+                c = self._expected(m.regs, x, names, margin, contribs=True)[:, : len(names)]
                 fnames = list(names)
                 if m.prior is not None and z is not None:
                     # the prior's own factor: the cell's scaled log prior over a city-average cell's

@@ -151,3 +151,29 @@ def test_prior_is_chosen_on_training_origins_and_explained() -> None:
     later = ev["occurred_at"] >= pd.Timestamp(ORIGIN, tz="Asia/Shanghai")
     g = Forecaster(cfg).fit(ev[~later], grid, ORIGIN, ["theft"])
     pd.testing.assert_frame_equal(pred, g.predict(ev[~later], grid, ORIGIN))
+
+
+def test_bagged_boosters_are_averaged() -> None:
+    """``bags``: each booster has its own sample of zero-target rows and seed; the forecast is
+    their mean, and the first booster is the one an unbagged model would train."""
+    from dataclasses import replace
+
+    import xgboost as xgb
+
+    grid, ev, hot = small_city()
+    cfg = replace(CFG, neg_rate=0.3)
+    one = Forecaster(cfg).fit(ev, grid, ORIGIN, ["theft"])
+    bag = Forecaster(replace(cfg, bags=3)).fit(ev, grid, ORIGIN, ["theft"])
+    regs = bag.models["theft"].regs
+    assert len(regs) == 3 and len(one.models["theft"].regs) == 1
+    bins = bin_events(ev, grid)
+    o = int(day_number(pd.DatetimeIndex([ORIGIN]))[0])
+    from scoring.forecast import design_matrix
+
+    x, names = design_matrix(bins, grid, np.array([o]), bag.feature_categories, bag.config)
+    each = [r.predict(xgb.DMatrix(x, feature_names=names)) for r in regs]
+    assert not np.allclose(each[0], each[1])  # different samples, different boosters
+    np.testing.assert_array_equal(each[0], one.models["theft"].regs[0].predict(xgb.DMatrix(x, feature_names=names)))
+    pred = bag.predict(ev, grid, ORIGIN)
+    np.testing.assert_allclose(pred["expected_count"], np.mean(each, axis=0), rtol=1e-6)
+    assert set(pred.nlargest(3, "score")["h3"]) == set(grid.cells[hot])
