@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
+import xgboost as xgb
 
 from scoring.features import FeatureSpec, bin_events, day_number
 from scoring.forecast import (
@@ -12,6 +15,7 @@ from scoring.forecast import (
     Forecaster,
     ForecasterConfig,
     choose_prior,
+    design_matrix,
     factor_label,
     poisson_glm,
     top_factors,
@@ -156,10 +160,6 @@ def test_prior_is_chosen_on_training_origins_and_explained() -> None:
 def test_bagged_boosters_are_averaged() -> None:
     """``bags``: each booster has its own sample of zero-target rows and seed; the forecast is
     their mean, and the first booster is the one an unbagged model would train."""
-    from dataclasses import replace
-
-    import xgboost as xgb
-
     grid, ev, hot = small_city()
     cfg = replace(CFG, neg_rate=0.3)
     one = Forecaster(cfg).fit(ev, grid, ORIGIN, ["theft"])
@@ -168,8 +168,6 @@ def test_bagged_boosters_are_averaged() -> None:
     assert len(regs) == 3 and len(one.models["theft"].regs) == 1
     bins = bin_events(ev, grid)
     o = int(day_number(pd.DatetimeIndex([ORIGIN]))[0])
-    from scoring.forecast import design_matrix
-
     x, names = design_matrix(bins, grid, np.array([o]), bag.feature_categories, bag.config)
     each = [r.predict(xgb.DMatrix(x, feature_names=names)) for r in regs]
     assert not np.allclose(each[0], each[1])  # different samples, different boosters
