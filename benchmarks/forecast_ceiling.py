@@ -18,7 +18,8 @@ target, when the world is like Portland:
   ones as a check (the world has no near-repeat bursts, so prospective hotspotting does worse in
   it than in Portland; it is rarely the best baseline there either).
 - Each draw: 5 years of history and 92 days ahead from that λ (Poisson), the baselines exactly as
-  in the benchmark (``scoring.baselines``: window and bandwidth chosen on the history), the
+  in the benchmark (``scoring.evaluate.baseline_scores``: window and bandwidth chosen on the
+  history), the
   oracle's map = λ, and the plug-in's map = λ's formula applied to the draw's own history (the
   best a forecaster that knew the world's form could estimate). PAI per (category, horizon, budget); the oracle's ratio to the best baseline
   of the same draw.
@@ -28,7 +29,7 @@ and 5–95 % over draws, the share of draws where it reaches 1.2, where it is ah
 and where both hold (= the target). The world is a model of Portland, not Portland: λ is
 stationary and smooth, and the fit to the real naive PAI is what keeps it honest.
 
-Run: ``.venv/bin/python benchmarks/forecast_ceiling.py`` (8–13 minutes on 2 cores, 200 draws).
+Run: ``.venv/bin/python benchmarks/forecast_ceiling.py`` (10–15 minutes on 2 cores, 200 draws).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ import forecast_portland as fp
 import numpy as np
 import pandas as pd
 
-from scoring import baselines
+from scoring.evaluate import baseline_scores, history_before
 from scoring.features import (
     CellGrid,
     EventBins,
@@ -83,26 +84,22 @@ def draw(shares: np.ndarray, grid: CellGrid, per_day: float, days: int, rng: np.
 
 
 def one_draw(shares: np.ndarray, grid: CellGrid, per_day: float, area_ft2: np.ndarray, budgets: dict[float, float],
-             rng: np.random.Generator, w: float, with_kde: bool = True) -> list[dict]:
+             rng: np.random.Generator, w: float) -> list[dict]:
     """PAI of every method per (horizon, budget) in one simulated history + future. ``plugin`` is
     λ's own formula (weight ``w``) applied to the draw's history: a forecaster that knows the
     world's structure but not its numbers."""
     o = HISTORY_DAYS
     ev = draw(shares, grid, per_day, o + max(fp.HORIZONS.values()), rng)
-    past = ev.day < o
-    hist = EventBins(ev.cell_idx[past], ev.day[past], ev.cell[past], ev.all_day[past])
+    hist = history_before(ev, o)
     budget_cells = int(max(budgets.values()) / float(np.mean(area_ft2)))
     hist_counts = np.bincount(hist.cell_idx, minlength=grid.n).astype(float)
-    fixed = {"oracle": shares, "plugin": true_shares(hist_counts, grid, w),
-             "hotspot": baselines.hotspot_scores(hist, grid, o)}
-    if with_kde:
-        fixed["kde"] = baselines.kde_scores(hist, grid, o)[0]
+    known = {"oracle": shares, "plugin": true_shares(hist_counts, grid, w)}
+    base = baseline_scores(hist, grid, o, fp.HORIZONS, budget_cells)
     rows = []
     for label, h in fp.HORIZONS.items():
         fut = (ev.day >= o) & (ev.day < o + h)
         y = np.bincount(ev.cell_idx[fut], minlength=grid.n).astype(float)
-        weeks = baselines.choose_naive_weeks(hist, grid, o, h, budget_cells)
-        scores = {**fixed, "naive": baselines.naive_recent(hist, grid, o, weeks)}
+        scores = {**known, **base[label][0]}
         for mi2, b in budgets.items():
             for m, s in scores.items():
                 r = hotspot_metrics(s, y, area_ft2, b, fp.CITY_AREA_FT2)
@@ -118,8 +115,7 @@ def fit_background(counts: np.ndarray, grid: CellGrid, per_day: float, area_ft2:
     rows = []
     for w in (0.0, 0.2, 0.4, 0.6, 0.8, 0.9):
         sh = true_shares(counts, grid, w)
-        res = pd.DataFrame([r for _ in range(draws) for r in one_draw(sh, grid, per_day, area_ft2, budgets, rng,
-                                                                       w, with_kde=False)])
+        res = pd.DataFrame([r for _ in range(draws) for r in one_draw(sh, grid, per_day, area_ft2, budgets, rng, w)])
         nv = res[res.method == "naive"].groupby("budget")["pai"].mean()
         err = float(sum(np.log(nv[b] / target[b]) ** 2 for b in budgets))
         rows.append({"w": w, **{f"naive_pai_{b}": nv[b] for b in budgets}, "err": err})

@@ -21,31 +21,40 @@ from scoring.metrics import brier, log_loss, ranking_table, select_by_area
 METHODS = ("xgboost", "naive", "kde", "hotspot")
 
 
-def method_scores(bins: dict[str, EventBins], grid: CellGrid, origin: pd.Timestamp | str, category: str,
-                  horizon_days: int, config: ForecasterConfig, budget_cells: int,
-                  feature_categories: Sequence[str] | None = None,
-                  context: pd.DataFrame | None = None) -> tuple[dict[str, np.ndarray], np.ndarray, dict]:
-    """Scores per cell of every method at ``origin`` for ``category``; also ours ``p_event`` and notes."""
-    o = int(day_number(pd.DatetimeIndex([pd.Timestamp(origin)]))[0])
+def history_before(b: EventBins, o: int) -> EventBins:
+    """The events of ``b`` before day ``o`` (grid events and all events alike)."""
+    return EventBins(b.cell_idx[b.day < o], b.day[b.day < o], b.cell[b.all_day < o], b.all_day[b.all_day < o])
+
+
+def baseline_scores(hist: EventBins, grid: CellGrid, o: int, horizons: Mapping[str, int],
+                    budget_cells: int) -> dict[str, tuple[dict[str, np.ndarray], dict]]:
+    """The three baselines' scores per cell from ``hist`` (events before day ``o``), per horizon
+    label: ``label → ({"naive", "kde", "hotspot"} → scores, notes)``. KDE and prospective
+    hotspotting do not depend on the horizon and are computed once; the naive window is chosen
+    per horizon for a selection of ``budget_cells`` cells."""
+    kde, bw = baselines.kde_scores(hist, grid, o)
+    hotspot = baselines.hotspot_scores(hist, grid, o)
+    out = {}
+    for label, h in horizons.items():
+        weeks = baselines.choose_naive_weeks(hist, grid, o, h, budget_cells)
+        out[label] = ({"naive": baselines.naive_recent(hist, grid, o, weeks), "kde": kde, "hotspot": hotspot},
+                      {"naive_weeks": weeks, "kde_bandwidth_m": bw})
+    return out
+
+
+def forecast_scores(bins: dict[str, EventBins], grid: CellGrid, origin: pd.Timestamp | str, category: str,
+                    horizon_days: int, config: ForecasterConfig,
+                    feature_categories: Sequence[str] | None = None,
+                    context: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Our forecaster's score and ``p_event`` per cell at ``origin`` for ``category``, and notes."""
     cfg = replace(config, horizon_days=horizon_days)
     f = Forecaster(cfg).fit(bins, grid, origin, [category], feature_categories, context)
     pred = f.predict(bins, grid, origin, context, explain=False)
-    b = bins[category]
-    b_hist = EventBins(b.cell_idx[b.day < o], b.day[b.day < o], b.cell[b.all_day < o], b.all_day[b.all_day < o])
-    weeks = baselines.choose_naive_weeks(b_hist, grid, o, horizon_days, budget_cells)
-    kde, bw = baselines.kde_scores(b_hist, grid, o)
-    scores = {
-        "xgboost": pred["score"].to_numpy(),
-        "naive": baselines.naive_recent(b_hist, grid, o, weeks),
-        "kde": kde,
-        "hotspot": baselines.hotspot_scores(b_hist, grid, o),
-    }
     prior = f.models[category].prior
-    notes = {"naive_weeks": weeks, "kde_bandwidth_m": bw, "p_event": pred["p_event"].to_numpy(),
-             "reliability": f.models[category].reliability,
+    notes = {"reliability": f.models[category].reliability,
              "prior_tau_days": prior.tau_days if prior is not None else np.nan,
              "prior_bandwidth_m": prior.bandwidth_m if prior is not None else np.nan}
-    return scores, notes.pop("p_event"), notes
+    return pred["score"].to_numpy(), pred["p_event"].to_numpy(), notes
 
 
 def backtest(events: pd.DataFrame, grid: CellGrid, origin: pd.Timestamp | str, categories: Sequence[str],
@@ -69,9 +78,11 @@ def backtest(events: pd.DataFrame, grid: CellGrid, origin: pd.Timestamp | str, c
     budget_cells = int(max([s * A for s in shares] + list(budgets)) / float(np.mean(areas)))
     rows = []
     for cat in categories:
+        base = baseline_scores(history_before(bins[cat], o), grid, o, horizons, budget_cells)
         for label, h in horizons.items():
-            scores, p_event, notes = method_scores(bins, grid, origin, cat, h, config, budget_cells,
-                                                   context=context)
+            ours, p_event, notes = forecast_scores(bins, grid, origin, cat, h, config, context=context)
+            scores = {"xgboost": ours, **base[label][0]}
+            notes.update(base[label][1])
             y = target_counts(bins, grid, np.array([o]), h, cat)[:, 0]
             prev = target_counts(bins, grid, np.array([o - h]), h, cat)[:, 0]
             t = ranking_table(scores, y, areas, shares, budgets, A, prev)
